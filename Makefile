@@ -1,0 +1,55 @@
+# The two commands a new user needs (see README): `make run` and `make test`.
+# Both create .venv with the exact versions of constraints.txt on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install lint check lock messages bench clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## make run: the demo shop on http://127.0.0.1:$(PORT) (SQLite, demo data, logins printed)
+run: export DEBUG ?= true
+run: $(INSTALLED)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(INSTALLED)
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+## make lock: refresh constraints.txt from a clean resolve of pyproject.toml
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --upgrade pip
+	.lockenv/bin/pip install --quiet -e '.[dev]'
+	.lockenv/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+	rm -rf .lockenv
+
+## make messages: collect translatable strings into locale/nl (then translate, commit)
+messages: $(INSTALLED)
+	DEBUG=true $(MANAGE) makemessages -l nl --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*"
+	DEBUG=true $(MANAGE) compilemessages -l nl --ignore ".venv"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,136 @@
+from contextlib import suppress
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def normalize_email(self, email):
+        # E-mail addresses are the login name; one spelling per person.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email=self.normalize_email(username))
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login: customers, staff and admins alike. Roles are groups (see roles.py)."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django's own admin site only; the backoffice uses the roles in roles.py.
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("access_backoffice", _("Can use the backoffice")),
+            ("manage_settings", _("Can change the shop's settings")),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_backoffice_user(self):
+        return self.is_active and self.has_perm("accounts.access_backoffice")
+
+    @property
+    def can_manage_settings(self):
+        return self.is_active and self.has_perm("accounts.manage_settings")
+
+
+class AuditEntry(models.Model):
+    """Who changed which setting, catalog entry or template, when, from what to what.
+
+    Append-only: rows are written by `accounts.services.audit_record` and never changed.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    area = models.CharField(_("area"), max_length=64)
+    # The changed object: its model (for field labels) and how it read at the time.
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    target = models.CharField(_("what"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.area}: {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")
+
+    @property
+    def change_rows(self):
+        """(field label, old, new) for display, with the model's own translated labels."""
+        try:
+            model = apps.get_model(self.model) if self.model else None
+        except (LookupError, ValueError):
+            model = None
+        for field, (old, new) in self.changes.items():
+            label = field
+            if model is not None:
+                with suppress(FieldDoesNotExist):
+                    label = model._meta.get_field(field).verbose_name
+            yield label, _display_value(old), _display_value(new)
+
+
+def _display_value(value):
+    if value is True:
+        return _("on")
+    if value is False:
+        return _("off")
+    if value is None or value == "":
+        return "—"
+    return value

@@ -1,0 +1,46 @@
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from demo import builders
+from demo.catalog import DEMO_LOGINS
+from orders.models import Customer
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo shop (idempotent): products, customers, shipped orders, returns in every "
+        "status, and the demo logins. Size options grow it into a large shop for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--products", type=int, default=0, help="generated products")
+        parser.add_argument(
+            "--customers", type=int, default=40, help="at least this many generated customers"
+        )
+        parser.add_argument(
+            "--orders", type=int, default=150, help="at least this many orders in all"
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates logins with known passwords, so it only runs with DEBUG on."
+            )
+        rng = random.Random(options["seed"])
+        users = builders.ensure_logins()
+        variants = builders.ensure_catalog(rng)
+        if options["products"]:
+            variants = builders.ensure_extra_products(options["products"], rng)
+        builders.ensure_demo_orders(Customer.objects.get(user=users["Customer"]), variants, rng)
+        builders.ensure_customers(options["customers"], rng)
+        builders.ensure_orders(options["orders"], variants, rng)
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write(self.style.SUCCESS("\nDemo shop ready. Logins:"))
+        for role, email, password, _name in DEMO_LOGINS:
+            self.stdout.write(f"  {role:<9} {email:<24} password: {password}")
+        self.stdout.write("")

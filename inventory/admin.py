@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import InventorySettings, Product, StockMovement, Variant
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    readonly_fields = ["on_hand"]
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "variants__sku"]
+    inlines = [VariantInline]
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """Read-only: stock moves only through inventory.services."""
+
+    list_display = ["created_at", "variant", "delta", "kind", "created_by"]
+    list_select_related = ["variant__product", "created_by"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(InventorySettings)

@@ -1,0 +1,108 @@
+"""Every write to stock goes through here."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+
+from accounts.services import audit_record, diff_fields
+
+from .models import InventorySettings, StockMovement, Variant
+
+
+@dataclass(frozen=True)
+class StockChange:
+    variant_id: int
+    delta: int
+    kind: str
+    reference: models.Model | None = None
+
+
+def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovement]:
+    """Apply stock changes and write their ledger rows, all or nothing.
+
+    Guarantees: the variant rows are locked (SELECT ... FOR UPDATE) in primary-key order
+    before anything is written, so two callers touching the same variants in a different
+    order wait for each other instead of deadlocking; on-hand is updated with F() in the
+    database, never from a value read earlier; each change becomes one ledger row in the
+    same transaction. So on-hand always equals the sum of the ledger.
+    """
+    changes = [change for change in changes if change.delta]
+    if not changes:
+        return []
+    totals: dict[int, int] = defaultdict(int)
+    for change in changes:
+        totals[change.variant_id] += change.delta
+    with transaction.atomic():
+        locked = list(
+            Variant.objects.select_for_update(of=("self",))
+            .filter(pk__in=totals)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(locked) != len(totals):
+            raise Variant.DoesNotExist(f"Unknown variants: {sorted(set(totals) - set(locked))}")
+        for variant_id in locked:
+            if totals[variant_id]:
+                Variant.objects.filter(pk=variant_id).update(
+                    on_hand=F("on_hand") + totals[variant_id]
+                )
+        return StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    variant_id=change.variant_id,
+                    delta=change.delta,
+                    kind=change.kind,
+                    reference_type=(
+                        ContentType.objects.get_for_model(change.reference)
+                        if change.reference is not None
+                        else None
+                    ),
+                    reference_id=change.reference.pk if change.reference is not None else None,
+                    created_by=user if getattr(user, "pk", None) else None,
+                )
+                for change in changes
+            ]
+        )
+
+
+def stock_apply_delta(*, variant: Variant, delta: int, kind: str, reference=None, user=None):
+    """One change of one variant; see `stock_apply`."""
+    return stock_apply(changes=[StockChange(variant.pk, delta, kind, reference)], user=user)
+
+
+def stock_receive_initial(*, quantities: dict[int, int]) -> None:
+    """Bulk-load opening stock for new variants (the demo and benchmark shops).
+
+    Writes the ledger rows and sets on-hand to their sum in one transaction; meant for
+    variants that have no movements yet, so the ledger invariant holds from the start.
+    """
+    quantities = {pk: qty for pk, qty in quantities.items() if qty}
+    with transaction.atomic():
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(variant_id=pk, delta=qty, kind=StockMovement.Kind.RECEIVED)
+                for pk, qty in quantities.items()
+            ],
+            batch_size=5000,
+        )
+        variants = list(Variant.objects.filter(pk__in=quantities).only("pk"))
+        for variant in variants:
+            variant.on_hand = quantities[variant.pk]
+        Variant.objects.bulk_update(variants, ["on_hand"], batch_size=2000)
+
+
+def inventory_settings_update(*, actor, stock_linked_to_pos: bool) -> InventorySettings:
+    """Save the inventory settings under a row lock and audit what changed."""
+    with transaction.atomic():
+        InventorySettings.objects.get_or_create(pk=1)
+        current = InventorySettings.objects.select_for_update().get(pk=1)
+        changes = diff_fields(current, {"stock_linked_to_pos": stock_linked_to_pos})
+        if changes:
+            current.stock_linked_to_pos = stock_linked_to_pos
+            current.save(update_fields=["stock_linked_to_pos"])
+            audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
+        return current

@@ -1,0 +1,15 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("backoffice/orders/", views.order_list, name="list"),
+    path("backoffice/orders/<str:number>/", views.order_detail, name="detail"),
+    path("account/", views.account_home, name="account"),
+    path("account/login/", views.AccountLoginView.as_view(), name="account-login"),
+    path("account/logout/", LogoutView.as_view(next_page="front"), name="account-logout"),
+    path("account/orders/<str:number>/", views.account_order_detail, name="account-order"),
+]

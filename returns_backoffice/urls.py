@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Returns backoffice — Django admin"
+
+urlpatterns = [
+    path("", views.front_page, name="front"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("backoffice/", views.backoffice_home, name="backoffice-home"),
+    path("backoffice/settings/", views.settings_home, name="settings"),
+    path("", include("accounts.urls")),
+    path("", include("inventory.urls")),
+    path("", include("orders.urls")),
+    path("django-admin/", admin.site.urls),
+]

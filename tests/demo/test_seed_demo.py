@@ -1,0 +1,49 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from accounts.models import User
+from inventory.models import StockMovement, Variant
+from orders.models import Customer, Order
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_logins(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--customers", "5", "--orders", "20")
+    counts = (User.objects.count(), Order.objects.count(), StockMovement.objects.count())
+    call_command("seed_demo", "--customers", "5", "--orders", "20")
+    assert (User.objects.count(), Order.objects.count(), StockMovement.objects.count()) == counts
+    out = capsys.readouterr().out
+    for login in ["admin@example.com", "staff@example.com", "customer@example.com"]:
+        assert login in out
+    assert Order.objects.count() == 20
+    assert Customer.objects.filter(user__email="customer@example.com").get().orders.count() >= 4
+    for variant in Variant.objects.all():
+        assert variant.on_hand == variant.movements.aggregate(s=Sum("delta"))["s"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_grows_a_shop_to_the_requested_size(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--customers", "3", "--orders", "10")
+    call_command("seed_demo", "--customers", "30", "--orders", "300", "--products", "20")
+    assert Customer.objects.filter(user__email__startswith="shopper").count() == 30
+    assert Order.objects.count() == 300
+    assert Order.objects.values("number").distinct().count() == 300
+
+
+@pytest.mark.django_db
+def test_demo_logins_work(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", "--customers", "1", "--orders", "5")
+    assert client.login(username="staff@example.com", password="staff")
+    assert client.get("/backoffice/orders/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(email="admin@example.com").exists()

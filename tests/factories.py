@@ -1,0 +1,94 @@
+"""factory-boy factories for every model the tests need."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import ADMIN, STAFF
+from inventory.models import Product, Variant
+from orders.models import Customer, Order, OrderLine
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.django.Password("secret-pass-123")
+
+
+class StaffUserFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"staff{n}@example.org")
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=STAFF))
+
+
+class AdminUserFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"admin{n}@example.org")
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=ADMIN))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    user = factory.SubFactory(UserFactory, email=factory.Sequence(lambda n: f"cust{n}@example.org"))
+    name = factory.Faker("name")
+    language = "en"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Product {n}")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    title = "M"
+    price = Decimal("19.95")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A shipped order, three days ago."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"T-{n:06d}")
+    customer = factory.SubFactory(CustomerFactory)
+    status = Order.Status.SHIPPED
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=4))
+    shipped_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    variant = factory.SubFactory(VariantFactory)
+    title = factory.LazyAttribute(
+        lambda line: f"{line.variant.product.name} — {line.variant.title}"
+    )
+    sku = factory.LazyAttribute(lambda line: line.variant.sku)
+    quantity = 3
+    unit_price = factory.LazyAttribute(lambda line: line.variant.price)
