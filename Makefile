@@ -35,8 +35,8 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 check: $(INSTALLED)
-	$(MANAGE) check
-	$(MANAGE) makemigrations --check --dry-run
+	DEBUG=true $(MANAGE) check
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 ## make lock: refresh constraints.txt from a clean resolve of pyproject.toml
 lock:

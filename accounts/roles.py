@@ -28,10 +28,9 @@ ADMIN_PERMISSIONS = [
     "accounts.manage_settings",
     "accounts.view_auditentry",
     "returns.reopen_return",
-    "returns.add_returnreason",
-    "returns.change_returnreason",
-    "returns.add_returnaction",
-    "returns.change_returnaction",
+    "returns.add_catalogentry",
+    "returns.change_catalogentry",
+    "returns.delete_catalogentry",
     "notifications.change_emailtemplate",
     "notifications.resend_outgoingemail",
 ]
