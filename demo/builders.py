@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -21,7 +22,7 @@ from inventory.models import Product, Variant
 from inventory.services import stock_receive_initial
 from orders.models import Customer, Order, OrderLine
 
-from .catalog import DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, PRODUCTS
+from .catalog import ACTIONS, DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, NOTES, PATHS, PRODUCTS, REASONS
 
 BATCH = 5000
 GENERATED_EMAIL = "shopper{:07d}@example.net"
@@ -229,3 +230,248 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
             )
         bar.update(end - begin)
     bar.close()
+
+
+# --- Returns --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_return_catalog() -> None:
+    from returns.models import CatalogEntry
+
+    for kind, entries in ((CatalogEntry.Kind.REASON, REASONS), (CatalogEntry.Kind.ACTION, ACTIONS)):
+        for position, (name, visible) in enumerate(entries, start=1):
+            CatalogEntry.objects.get_or_create(
+                kind=kind,
+                name=name,
+                defaults={"position": position, "visible_to_customers": visible},
+            )
+
+
+def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:
+    """Returns in every status, made through the real services so that their history,
+    stock movements and held quantities are exactly what the app itself would write."""
+    from returns import services
+    from returns.models import CatalogEntry, Return
+
+    if Return.objects.exists():
+        return
+    staff, admin = users["Staff"], users["Admin"]
+    reasons = list(CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON))
+    actions = list(CatalogEntry.objects.filter(kind=CatalogEntry.Kind.ACTION))
+    demo_customer = Customer.objects.get(user=users["Customer"])
+
+    # The demo customer's own: one being handled, one approved and back in stock.
+    mine = {order.number: order for order in demo_customer.orders.filter(shipped_at__isnull=False)}
+    plans = [
+        (mine.get(ORDER_NUMBER.format(2)), ["in_progress"]),
+        (mine.get(ORDER_NUMBER.format(5)), ["approved"]),
+    ]
+    others = list(
+        Order.objects.filter(shipped_at__isnull=False)
+        .exclude(customer=demo_customer)
+        .order_by("number")[: len(PATHS) * 3]
+    )
+    plans += [(order, PATHS[i % len(PATHS)]) for i, order in enumerate(others)]
+    for order, path in progress(plans, desc="returns"):
+        if order is None:
+            continue
+        line = rng.choice(list(order.lines.all()))
+        by_customer = rng.random() < 0.6
+        rma = services.return_create(
+            order=order,
+            quantities={line.pk: rng.randint(1, line.quantity)},
+            user=order.customer.user if by_customer else staff,
+            origin=Return.Origin.CUSTOMER if by_customer else Return.Origin.STAFF,
+            reason=services.Choice(entry=rng.choice(reasons)),
+            action=services.Choice(entry=rng.choice(actions)),
+            customer_comment=rng.choice(
+                ["", "Fits too tight around the shoulders.", "Arrived with a stain."]
+            ),
+        )
+        for status in path:
+            rma = services.return_change(
+                rma=rma,
+                user=rng.choice([staff, admin]),
+                version=rma.version,
+                status=status,
+                staff_note=rng.choice(NOTES) if rng.random() < 0.5 else "",
+            )
+
+
+def ensure_returns(count: int, rng: random.Random) -> None:
+    """At least `count` returns in all, generated in bulk with a realistic mix.
+
+    Writes what the services would: lines, held quantities on the order lines, restocked
+    quantities with their ledger rows (so on-hand still equals the ledger), and history.
+    """
+    from returns.models import CatalogEntry, Return, ReturnEvent, ReturnLine, Status
+
+    missing = count - Return.objects.count()
+    if missing <= 0:
+        return
+    reasons = list(
+        CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON).values_list("pk", flat=True)
+    )
+    actions = list(
+        CatalogEntry.objects.filter(kind=CatalogEntry.Kind.ACTION).values_list("pk", flat=True)
+    )
+    mix = (
+        [Status.NEW] * 10
+        + [Status.IN_PROGRESS] * 10
+        + [Status.APPROVED] * 15
+        + [Status.REPAIRED] * 5
+        + [Status.CREDITED] * 40
+        + [Status.REJECTED] * 10
+        + [Status.CANCELLED] * 10
+    )
+    bar = progress(total=missing, desc="returns")
+    lines_iter, fresh_pass = _returnable_lines(), True
+    made = 0
+    while made < missing:
+        batch = []
+        for order_id, customer_id, line_id, variant_id, available, shipped_at in lines_iter:
+            quantity = rng.randint(1, available)
+            status = rng.choice(mix)
+            created = shipped_at + timedelta(hours=rng.randint(24, 24 * 28))
+            batch.append((order_id, customer_id, line_id, variant_id, quantity, status, created))
+            if len(batch) == BATCH or made + len(batch) >= missing:
+                break
+        if not batch:
+            if fresh_pass:
+                bar.write("No returnable order lines left: add orders (--orders) for more returns.")
+                break
+            # Another pass over the lines that still have quantity left.
+            lines_iter, fresh_pass = _returnable_lines(), True
+            continue
+        fresh_pass = False
+        with transaction.atomic():
+            returns = Return.objects.bulk_create(
+                [
+                    Return(
+                        order_id=order_id,
+                        customer_id=customer_id,
+                        status=status,
+                        origin=rng.choice(["customer", "customer", "staff"]),
+                        reason_id=rng.choice(reasons) if reasons else None,
+                        reason_text="" if reasons else "Does not fit",
+                        action_id=rng.choice(actions) if actions and rng.random() < 0.7 else None,
+                        update_stock=rng.random() < 0.9,
+                        created_at=created,
+                        updated_at=created + timedelta(hours=rng.randint(1, 72)),
+                    )
+                    for order_id, customer_id, _line, _variant, _qty, status, created in batch
+                ]
+            )
+            lines, events, held, stock = [], [], {}, {}
+            for rma, (_o, _c, line_id, variant_id, quantity, status, created) in zip(
+                returns, batch, strict=True
+            ):
+                restocked = (
+                    quantity
+                    if status in (Status.APPROVED, Status.REPAIRED, Status.CREDITED)
+                    and rma.update_stock
+                    else 0
+                )
+                lines.append(
+                    ReturnLine(
+                        rma=rma,
+                        order_line_id=line_id,
+                        quantity=quantity,
+                        restocked_quantity=restocked,
+                    )
+                )
+                events.append(
+                    ReturnEvent(
+                        rma=rma,
+                        kind=ReturnEvent.Kind.CREATED,
+                        to_status=Status.NEW,
+                        created_at=created,
+                        data={"origin": rma.origin, "lines": [{"quantity": quantity}]},
+                    )
+                )
+                if status != Status.NEW:
+                    events.append(
+                        ReturnEvent(
+                            rma=rma,
+                            kind=ReturnEvent.Kind.STATUS_CHANGED,
+                            from_status=Status.NEW,
+                            to_status=status,
+                            created_at=rma.updated_at,
+                        )
+                    )
+                if status not in (Status.REJECTED, Status.CANCELLED):
+                    held[line_id] = held.get(line_id, 0) + quantity
+                if restocked:
+                    stock[variant_id] = stock.get(variant_id, 0) + restocked
+            lines = ReturnLine.objects.bulk_create(lines)
+            ReturnEvent.objects.bulk_create(events)
+            _restock_in_bulk(
+                [
+                    (line, row[3])
+                    for line, row in zip(lines, batch, strict=True)
+                    if line.restocked_quantity
+                ],
+                stock,
+            )
+            _hold_in_bulk(held)
+        made += len(batch)
+        bar.update(len(batch))
+    bar.close()
+
+
+def _returnable_lines():
+    """Shipped order lines with quantity nobody holds yet, oldest first, in chunks."""
+    last = 0
+    while True:
+        chunk = list(
+            OrderLine.objects.filter(
+                pk__gt=last, order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
+            )
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "order_id",
+                "order__customer_id",
+                "variant_id",
+                "quantity",
+                "returned_quantity",
+                "order__shipped_at",
+            )[:BATCH]
+        )
+        if not chunk:
+            return
+        for pk, order_id, customer_id, variant_id, quantity, returned, shipped_at in chunk:
+            yield order_id, customer_id, pk, variant_id, quantity - returned, shipped_at
+        last = chunk[-1][0]
+
+
+def _restock_in_bulk(restocked_lines, per_variant: dict[int, int]) -> None:
+    """Ledger rows for restocked lines, and on-hand raised by exactly their sum."""
+    from inventory.models import StockMovement
+    from returns.models import ReturnLine
+
+    line_type = ContentType.objects.get_for_model(ReturnLine)
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                variant_id=variant_id,
+                delta=line.restocked_quantity,
+                kind=StockMovement.Kind.RETURN_RESTOCK,
+                reference_type=line_type,
+                reference_id=line.pk,
+                created_at=line.rma.updated_at,
+            )
+            for line, variant_id in restocked_lines
+        ],
+        batch_size=BATCH,
+    )
+    for variant_id in sorted(per_variant):
+        Variant.objects.filter(pk=variant_id).update(on_hand=F("on_hand") + per_variant[variant_id])
+
+
+def _hold_in_bulk(held: dict[int, int]) -> None:
+    for line_id, quantity in held.items():
+        OrderLine.objects.filter(pk=line_id).update(
+            returned_quantity=F("returned_quantity") + quantity
+        )

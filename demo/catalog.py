@@ -89,3 +89,46 @@ LAST_NAMES = [
 
 def price(value: str) -> Decimal:
     return Decimal(value)
+
+
+REASONS = [
+    # name, visible to customers
+    ("Too small", True),
+    ("Too large", True),
+    ("Damaged on arrival", True),
+    ("Not as described", True),
+    ("Wrong item delivered", True),
+    ("Changed my mind", True),
+    ("Defect after use (warranty)", True),
+    ("Suspected misuse", False),
+]
+
+ACTIONS = [
+    ("Send a larger size", True),
+    ("Send a smaller size", True),
+    ("Refund", True),
+    ("Repair", True),
+    ("Exchange for another product", True),
+    ("Inspect before deciding", False),
+]
+
+NOTES = [
+    "Customer called; parcel is on its way.",
+    "Parcel received, packaging intact.",
+    "Checked the item: as new, can be sold again.",
+    "Seam torn; not caused by the customer. Sent to repair.",
+    "Packaging torn and item worn: does not meet our return conditions.",
+    "Refund done via the payment provider.",
+]
+
+# The paths demo returns take through the workflow (every status is reached).
+PATHS = [
+    [],
+    ["in_progress"],
+    ["in_progress", "approved"],
+    ["approved", "repaired"],
+    ["in_progress", "approved", "credited"],
+    ["in_progress", "rejected"],
+    ["cancelled"],
+    ["approved", "repaired", "credited"],
+]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "inventory",
     "orders",
+    "returns",
     "demo",
 ]
 

@@ -92,3 +92,13 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     sku = factory.LazyAttribute(lambda line: line.variant.sku)
     quantity = 3
     unit_price = factory.LazyAttribute(lambda line: line.variant.price)
+
+
+class CatalogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "returns.CatalogEntry"
+        django_get_or_create = ["kind", "name"]
+
+    kind = "reason"
+    name = factory.Sequence(lambda n: f"Reason {n}")
+    position = factory.Sequence(lambda n: n)

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--orders", type=int, default=150, help="at least this many orders in all"
         )
+        parser.add_argument(
+            "--returns", type=int, default=80, help="at least this many returns in all"
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
     def handle(self, *args, **options):
@@ -37,6 +40,10 @@ class Command(BaseCommand):
         builders.ensure_demo_orders(Customer.objects.get(user=users["Customer"]), variants, rng)
         builders.ensure_customers(options["customers"], rng)
         builders.ensure_orders(options["orders"], variants, rng)
+        builders.ensure_return_catalog()
+        builders.ensure_demo_returns(users, rng)
+        if options["returns"]:
+            builders.ensure_returns(options["returns"], rng)
         self.print_logins()
 
     def print_logins(self):

@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from returns_backoffice.db import append_only
+
+
+class Migration(migrations.Migration):
+    dependencies = [("returns", "0001_initial")]
+
+    operations = [append_only("returns_returnevent")]

@@ -1,0 +1,338 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """The seed's seven statuses (English / Dutch labels as in the original article)."""
+
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    APPROVED = "approved", _("Return approved")
+    REPAIRED = "repaired", _("Item(s) repaired")
+    CREDITED = "credited", _("Item(s) credited")
+    REJECTED = "rejected", _("Request rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The workflow, in one place. The services enforce it; the forms offer exactly these.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS, Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.IN_PROGRESS: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.APPROVED: frozenset(
+        {Status.REPAIRED, Status.CREDITED, Status.REJECTED, Status.CANCELLED}
+    ),
+    Status.REPAIRED: frozenset({Status.CREDITED}),
+    Status.CREDITED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+FINAL_STATUSES = frozenset(status for status, following in TRANSITIONS.items() if not following)
+# An admin may reopen a final return; it goes back to this status.
+REOPEN_STATUS = Status.IN_PROGRESS
+# While in these, the items are back in the shop (the stock rule of SPEC §3).
+RESTOCK_STATUSES = frozenset({Status.APPROVED, Status.REPAIRED, Status.CREDITED})
+# A return in these no longer holds its quantities: they may be returned again.
+RELEASED_STATUSES = frozenset({Status.REJECTED, Status.CANCELLED})
+
+
+def next_statuses(current: str, *, can_reopen: bool = False) -> list[str]:
+    """The statuses a return in `current` may move to, in the seed's order."""
+    allowed = TRANSITIONS[current]
+    if current in FINAL_STATUSES and can_reopen:
+        allowed = frozenset({REOPEN_STATUS})
+    return [status for status in Status.values if status in allowed]
+
+
+class CatalogEntry(models.Model):
+    """A return reason or a return action the shop offers in its drop-downs.
+
+    Entries are renamed, reordered and deactivated, never deleted while a return uses them
+    (the foreign keys protect them).
+    """
+
+    class Kind(models.TextChoices):
+        REASON = "reason", _("Return reason")
+        ACTION = "action", _("Return action")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    visible_to_customers = models.BooleanField(
+        _("visible to customers"),
+        default=True,
+        help_text=_("Customers can choose it when they request a return."),
+    )
+
+    class Meta:
+        verbose_name = _("return reason or action")
+        verbose_name_plural = _("return reasons and actions")
+        ordering = ["kind", "position", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="returns_catalog_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Return(models.Model):
+    """A return (RMA) of some lines of one order."""
+
+    class Origin(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        STAFF = "staff", _("Staff")
+
+    order = models.ForeignKey(
+        "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="returns"
+    )
+    # The order's customer, kept on the return so that "my returns" and searches by
+    # customer need no join through orders.
+    customer = models.ForeignKey(
+        "orders.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="returns",
+    )
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices)
+    reason = models.ForeignKey(
+        CatalogEntry,
+        verbose_name=_("Return reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": CatalogEntry.Kind.REASON},
+    )
+    reason_text = models.CharField(_("Return reason"), max_length=200, blank=True)
+    action = models.ForeignKey(
+        CatalogEntry,
+        verbose_name=_("Return action"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": CatalogEntry.Kind.ACTION},
+    )
+    action_text = models.CharField(_("Return action"), max_length=200, blank=True)
+    update_stock = models.BooleanField(_("Update stock"), default=True)
+    customer_comment = models.TextField(_("Customer comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    # Bumped by every change; a save based on an older version is refused (SPEC §7).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("reopen_return", _("Can reopen a final return"))]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="returns_created_idx"),
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="returns_status_created_idx"
+            ),
+            models.Index(fields=["customer", "-created_at"], name="returns_customer_idx"),
+            models.Index(fields=["reason", "-created_at"], name="returns_reason_idx"),
+            models.Index(fields=["action"], name="returns_action_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="returns_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="returns_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("returns:detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return format_number(self.pk)
+
+    @property
+    def is_final(self):
+        return self.status in FINAL_STATUSES
+
+    @property
+    def reason_display(self):
+        return self.reason.name if self.reason_id else self.reason_text
+
+    @property
+    def action_display(self):
+        return self.action.name if self.action_id else self.action_text
+
+
+def format_number(pk) -> str:
+    """RET-000123: the readable return number, derived from the key so it is unique."""
+    return f"RET-{pk:06d}" if pk else ""
+
+
+def parse_number(text: str) -> int | None:
+    """The key of a return number as people type it: RET-000123, ret123, #123 or 123."""
+    text = text.strip().upper().removeprefix("RET").lstrip("-# ")
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+class ReturnLine(models.Model):
+    rma = models.ForeignKey(
+        Return, verbose_name=_("return"), on_delete=models.CASCADE, related_name="lines"
+    )
+    order_line = models.ForeignKey(
+        "orders.OrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="return_lines",
+    )
+    quantity = models.PositiveIntegerField(_("Quantity returned"))
+    # How many of this line's items the stock ledger holds as restocked right now. The
+    # stock rule (returns.services) keeps it equal to `quantity` or 0; the constraints
+    # make restocking more than the line holds impossible, whatever the code path.
+    restocked_quantity = models.PositiveIntegerField(_("restocked"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        ordering = ["rma_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="returns_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(restocked_quantity__gte=0)
+                & models.Q(restocked_quantity__lte=models.F("quantity")),
+                name="returns_line_restocked_within_quantity",
+            ),
+            models.UniqueConstraint(fields=["rma", "order_line"], name="returns_line_unique"),
+        ]
+
+    def __str__(self):
+        return f"{format_number(self.rma_id)} · {self.quantity} × {self.order_line.sku}"
+
+    def get_absolute_url(self):
+        return reverse("returns:detail", args=[self.rma_id])
+
+
+class ReturnNote(models.Model):
+    """A staff note. Notes accumulate; they are never edited and never shown to customers."""
+
+    rma = models.ForeignKey(
+        Return, verbose_name=_("return"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    text = models.TextField(_("Staff note"))
+
+    class Meta:
+        verbose_name = _("staff note")
+        verbose_name_plural = _("staff notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReturnEvent(models.Model):
+    """The append-only history of a return: what happened, who did it, when.
+
+    Rows are only ever inserted (by returns.services and returns.receivers); save() refuses
+    updates, delete() refuses, and on PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        REOPENED = "reopened", _("Reopened")
+        UPDATED = "updated", _("Details changed")
+        QUANTITY_CHANGED = "quantity_changed", _("Quantity changed")
+        NOTE_ADDED = "note_added", _("Note added")
+        STOCK_MOVED = "stock_moved", _("Stock moved")
+        EMAIL_QUEUED = "email_queued", _("E-mail queued")
+        EMAIL_SENT = "email_sent", _("E-mail sent")
+        EMAIL_RETRY = "email_retry", _("E-mail delivery failed, retrying")
+        EMAIL_FAILED = "email_failed", _("E-mail failed")
+
+    rma = models.ForeignKey(
+        Return, verbose_name=_("return"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    note = models.ForeignKey(
+        ReturnNote, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("return history entry")
+        verbose_name_plural = _("return history")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["rma", "-created_at", "-id"], name="returns_event_rma_idx")]
+
+    def __str__(self):
+        return f"{format_number(self.rma_id)} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Return history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Return history is append-only.")
+
+
+class ReturnSettings(models.Model):
+    """Settings > Account & service (one row)."""
+
+    allow_returns = models.BooleanField(
+        _("Allow returns"),
+        default=True,
+        help_text=_("When off, customers cannot request returns from their account."),
+    )
+    return_window_days = models.PositiveIntegerField(
+        _("Return window (days)"),
+        default=30,
+        help_text=_("Days after shipping in which customers may request a return; 0 = no limit."),
+    )
+
+    class Meta:
+        verbose_name = _("account & service settings")
+        verbose_name_plural = _("account & service settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="returns_settings_single_row")
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "returns"
+
+urlpatterns = [
+    path("backoffice/returns/", views.return_list, name="list"),
+    path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
+    path("backoffice/orders/<str:number>/create-return/", views.return_create, name="create"),
+    path("backoffice/returns/reasons-and-actions/", views.catalog, name="catalog"),
+    path(
+        "backoffice/returns/reasons-and-actions/<int:pk>/",
+        views.catalog_entry_edit,
+        name="catalog-edit",
+    ),
+    path(
+        "backoffice/returns/reasons-and-actions/<int:pk>/move/",
+        views.catalog_entry_move,
+        name="catalog-move",
+    ),
+    path(
+        "backoffice/returns/reasons-and-actions/<int:pk>/delete/",
+        views.catalog_entry_delete,
+        name="catalog-delete",
+    ),
+    path("backoffice/settings/account-service/", views.account_service_settings, name="settings"),
+]

@@ -1,0 +1,213 @@
+"""Backoffice pages of returns. Thin: read through selectors, write through services, turn
+domain errors into messages on the form."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import backoffice_required, settings_required
+from inventory.selectors import stock_linked_to_pos
+from orders.selectors import order_detail
+
+from . import history, selectors, services
+from .filters import ReturnFilter
+from .forms import CatalogEntryForm, ReturnChangeForm, ReturnCreateForm, ReturnSettingsForm
+from .models import CatalogEntry, Return, Status
+
+PAGE_SIZE = 50
+
+
+@backoffice_required(perm="returns.view_return")
+def return_list(request):
+    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_list())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(filterset.without_status())
+    current = filterset.form.cleaned_data.get("status") if filterset.is_valid() else ""
+    tabs = [(code, label, counts[code]) for code, label in Status.choices]
+    return render(
+        request,
+        "returns/return_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "tabs": tabs,
+            "all_count": sum(counts.values()),
+            "current_status": current or "",
+            "section": "returns",
+        },
+    )
+
+
+@backoffice_required(perm="returns.view_return")
+def return_detail(request, pk):
+    rma = selectors.return_detail(pk=pk)
+    can_change = request.user.has_perm("returns.change_return")
+    form = _change_form(request, rma, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.return_change(rma=rma, user=request.user, **form.service_kwargs())
+            except services.ReturnChangedMeanwhile as error:
+                # Show the return as it is now; keep what the user typed, based on the
+                # current version, so that saving again is a decision made knowingly.
+                rma = selectors.return_detail(pk=pk)
+                data = request.POST.copy()
+                data["version"] = rma.version
+                form = _change_form(request, rma, data=data)
+                form.is_valid()
+                form.add_error(None, error.message)
+            except services.ReturnError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Return %(number)s saved.") % {"number": rma.number})
+                return redirect(rma)
+    return render(
+        request,
+        "returns/return_detail.html",
+        {
+            "rma": rma,
+            "form": form,
+            "lines": form.lines,
+            "timeline": history.timeline(selectors.return_timeline(rma)),
+            "can_change": can_change,
+            "section": "returns",
+        },
+    )
+
+
+def _change_form(request, rma: Return, *, data):
+    lines = selectors.return_lines(rma)
+    form = ReturnChangeForm(
+        data,
+        rma=rma,
+        lines=lines,
+        catalog=selectors.catalog_for_form(rma.reason, rma.action),
+        pos_linked=stock_linked_to_pos(),
+        can_reopen=request.user.has_perm("returns.reopen_return"),
+    )
+    form.lines = lines
+    return form
+
+
+@backoffice_required(perm="returns.add_return")
+def return_create(request, number):
+    order = order_detail(number=number)
+    order_lines = selectors.returnable_lines(order)
+    form = ReturnCreateForm(
+        request.POST or None,
+        order_lines=order_lines,
+        catalog=selectors.catalog_for_form(),
+        pos_linked=stock_linked_to_pos(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rma = services.return_create(
+                order=order,
+                quantities=form.quantities(),
+                user=request.user,
+                origin=Return.Origin.STAFF,
+                reason=form.choice("reason"),
+                action=form.choice("action"),
+                update_stock=data["update_stock"],
+                customer_comment=data["customer_comment"],
+                staff_note=data["staff_note"],
+                notify_customer=data["notify_customer"],
+            )
+        except services.ReturnError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Return %(number)s created.") % {"number": rma.number})
+            return redirect(rma)
+    return render(
+        request,
+        "returns/return_create.html",
+        {"order": order, "form": form, "section": "returns"},
+    )
+
+
+# --- Catalog of reasons and actions (admins) ------------------------------------------------
+
+
+@backoffice_required(perm="returns.change_catalogentry")
+def catalog(request):
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    forms_by_kind = {
+        value: CatalogEntryForm(
+            request.POST if kind == value else None,
+            instance=CatalogEntry(kind=value),
+            prefix=value,
+        )
+        for value in CatalogEntry.Kind.values
+    }
+    if kind in forms_by_kind:
+        form = forms_by_kind[kind]
+        if form.is_valid():
+            entry = services.catalog_entry_create(
+                actor=request.user,
+                kind=kind,
+                name=form.cleaned_data["name"],
+                visible_to_customers=form.cleaned_data["visible_to_customers"],
+            )
+            messages.success(request, _("“%(name)s” added.") % {"name": entry.name})
+            return redirect("returns:catalog")
+    entries = list(selectors.catalog_with_usage())
+    sections = [
+        (value, label, [e for e in entries if e.kind == value], forms_by_kind[value])
+        for value, label in CatalogEntry.Kind.choices
+    ]
+    return render(request, "returns/catalog.html", {"sections": sections, "section": "returns"})
+
+
+@backoffice_required(perm="returns.change_catalogentry")
+def catalog_entry_edit(request, pk):
+    entry = get_object_or_404(CatalogEntry, pk=pk)
+    form = CatalogEntryForm(request.POST or None, instance=CatalogEntry.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.catalog_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        messages.success(request, _("“%(name)s” saved.") % {"name": form.cleaned_data["name"]})
+        return redirect("returns:catalog")
+    return render(
+        request, "returns/catalog_entry.html", {"entry": entry, "form": form, "section": "returns"}
+    )
+
+
+@require_POST
+@backoffice_required(perm="returns.change_catalogentry")
+def catalog_entry_move(request, pk):
+    entry = get_object_or_404(CatalogEntry, pk=pk)
+    services.catalog_entry_move(
+        actor=request.user, entry=entry, up=request.POST.get("direction") == "up"
+    )
+    return redirect("returns:catalog")
+
+
+@require_POST
+@backoffice_required(perm="returns.delete_catalogentry")
+def catalog_entry_delete(request, pk):
+    entry = get_object_or_404(CatalogEntry, pk=pk)
+    try:
+        services.catalog_entry_delete(actor=request.user, entry=entry)
+    except services.CatalogEntryInUse as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("“%(name)s” deleted.") % {"name": entry.name})
+    return redirect("returns:catalog")
+
+
+# --- Settings > Account & service (admins) --------------------------------------------------
+
+
+@settings_required
+def account_service_settings(request):
+    form = ReturnSettingsForm(request.POST or None, instance=selectors.return_settings())
+    if request.method == "POST" and form.is_valid():
+        services.return_settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Account & service settings saved."))
+        return redirect("returns:settings")
+    return render(request, "returns/settings.html", {"form": form, "section": "settings"})

@@ -1,0 +1,312 @@
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from accounts.models import AuditEntry
+from inventory.models import StockMovement
+from inventory.services import inventory_settings_update
+from orders.models import OrderLine
+from returns import services
+from returns.models import CatalogEntry, Return, ReturnEvent, ReturnLine, ReturnNote
+from tests.factories import CatalogEntryFactory, OrderLineFactory
+
+
+def held(order_line):
+    return OrderLine.objects.get(pk=order_line.pk).returned_quantity
+
+
+def on_hand(order_line):
+    order_line.variant.refresh_from_db()
+    return order_line.variant.on_hand
+
+
+# --- Creating ------------------------------------------------------------------------------
+
+
+def test_create_makes_a_new_return_with_its_lines_history_and_note(line, reason, action, staff):
+    rma = services.return_create(
+        order=line.order,
+        quantities={line.pk: 2},
+        user=staff,
+        origin=Return.Origin.STAFF,
+        reason=services.Choice(entry=reason),
+        action=services.Choice(text="Send size L"),
+        customer_comment="Too tight",
+        staff_note="Customer called",
+    )
+    assert rma.number == f"RET-{rma.pk:06d}"
+    assert (rma.status, rma.origin, rma.customer, rma.created_by) == (
+        "new",
+        "staff",
+        line.order.customer,
+        staff,
+    )
+    assert (rma.reason, rma.action, rma.action_text) == (reason, None, "Send size L")
+    assert [(rl.order_line, rl.quantity) for rl in rma.lines.all()] == [(line, 2)]
+    assert held(line) == 2
+    assert list(rma.events.values_list("kind", flat=True).order_by("pk")) == [
+        "created",
+        "note_added",
+    ]
+    assert ReturnNote.objects.get(rma=rma).text == "Customer called"
+
+
+def test_the_quantity_rule_counts_every_live_return_of_a_line(line, make_return, staff):
+    first = make_return(line, quantity=2)
+    with pytest.raises(services.QuantityNotReturnable, match="Only 1"):
+        make_return(line, quantity=2)
+    second = make_return(line, quantity=1)
+    assert held(line) == 3
+    # Rejecting or cancelling gives the quantity back.
+    services.return_change(rma=first, user=staff, version=first.version, status="cancelled")
+    assert held(line) == 1
+    make_return(line, quantity=2)
+    assert held(line) == 3
+    assert Return.objects.count() == 3 and second.status == "new"
+
+
+def test_reopening_takes_the_quantity_again_or_is_refused(line, make_return, shop_admin):
+    cancelled = make_return(line, quantity=2, status="cancelled")
+    other = make_return(line, quantity=2)
+    with pytest.raises(services.QuantityNotReturnable):
+        services.return_reopen(rma=cancelled, user=shop_admin, version=cancelled.version)
+    services.return_change(rma=other, user=shop_admin, version=other.version, status="rejected")
+    reopened = services.return_reopen(rma=cancelled, user=shop_admin, version=cancelled.version)
+    assert reopened.status == "in_progress"
+    assert held(line) == 2
+
+
+@pytest.mark.parametrize("quantity", [0, -1])
+def test_quantities_below_one_are_refused(line, make_return, quantity):
+    with pytest.raises(services.InvalidReturnInput):
+        make_return(line, quantity=quantity)
+    assert not Return.objects.exists()
+
+
+def test_a_line_of_another_order_is_refused(line, reason, staff):
+    stranger = OrderLineFactory()
+    with pytest.raises(services.InvalidReturnInput, match="not part of this order"):
+        services.return_create(
+            order=line.order,
+            quantities={stranger.pk: 1},
+            user=staff,
+            origin="staff",
+            reason=services.Choice(entry=reason),
+        )
+    assert not Return.objects.exists()
+
+
+def test_a_reason_is_required_and_catalog_entries_must_fit(line, make_return, action):
+    with pytest.raises(services.InvalidReturnInput):
+        make_return(line, reason_choice=services.Choice())
+    with pytest.raises(services.InvalidReturnInput):
+        make_return(line, reason_choice=services.Choice(entry=action))  # an action as reason
+    inactive = CatalogEntryFactory(kind="reason", name="Old reason", active=False)
+    with pytest.raises(services.InvalidReturnInput):
+        make_return(line, reason_choice=services.Choice(entry=inactive))
+    assert not Return.objects.exists()
+
+
+def test_a_deactivated_reason_stays_valid_on_returns_that_use_it(line, make_return, reason, staff):
+    rma = make_return(line)
+    services.catalog_entry_update(actor=staff, entry=reason, active=False)
+    saved = services.return_change(
+        rma=rma,
+        user=staff,
+        version=rma.version,
+        status="in_progress",
+        reason=services.Choice(entry=reason),
+    )
+    assert saved.reason == reason
+
+
+# --- Changing ------------------------------------------------------------------------------
+
+
+def test_a_save_based_on_an_old_version_is_refused_and_changes_nothing(
+    line, make_return, staff, shop_admin
+):
+    rma = make_return(line)
+    opened_by_both = rma.version
+    services.return_change(rma=rma, user=shop_admin, version=opened_by_both, status="in_progress")
+    with pytest.raises(services.ReturnChangedMeanwhile):
+        services.return_change(
+            rma=rma,
+            user=staff,
+            version=opened_by_both,
+            status="cancelled",
+            staff_note="lost?",
+            customer_comment="overwritten?",
+        )
+    rma.refresh_from_db()
+    assert (rma.status, rma.customer_comment) == ("in_progress", "")
+    assert not ReturnNote.objects.exists()
+
+
+def test_field_changes_are_recorded_with_old_and_new_values(line, make_return, staff, action):
+    rma = make_return(line)
+    services.return_change(
+        rma=rma,
+        user=staff,
+        version=rma.version,
+        reason=services.Choice(text="Colour differs"),
+        action=services.Choice(entry=action),
+        customer_comment="It is blue, not green",
+    )
+    event = ReturnEvent.objects.get(rma=rma, kind="updated")
+    assert event.data["fields"]["reason_text"] == ["", "Colour differs"]
+    assert event.data["fields"]["action"] == [None, "Send a larger size"]
+    assert event.data["fields"]["customer_comment"] == ["", "It is blue, not green"]
+
+
+def test_notes_accumulate(line, make_return, staff, shop_admin):
+    rma = make_return(line)
+    services.return_add_note(rma=rma, user=staff, text="First")
+    rma.refresh_from_db()
+    services.return_change(rma=rma, user=shop_admin, version=rma.version, staff_note="Second")
+    assert [(n.text, n.author) for n in ReturnNote.objects.filter(rma=rma).order_by("pk")] == [
+        ("First", staff),
+        ("Second", shop_admin),
+    ]
+
+
+def test_quantities_of_a_finished_return_cannot_change(line, make_return, staff):
+    rma = make_return(line, quantity=1, status="credited")
+    return_line = rma.lines.get()
+    with pytest.raises(services.InvalidReturnInput):
+        services.return_change(
+            rma=rma, user=staff, version=rma.version, quantities={return_line.pk: 2}
+        )
+
+
+# --- Stock (the rule of SPEC §3, example by example) ------------------------------------
+
+
+def test_approving_restocks_once_and_saving_again_changes_nothing(line, make_return, staff):
+    rma = make_return(line, quantity=2)
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, status="approved")
+    assert on_hand(line) == 12
+    movement = StockMovement.objects.get(kind="return_restock")
+    assert (movement.delta, movement.reference, movement.created_by) == (2, rma.lines.get(), staff)
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, staff_note="again")
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, status="repaired")
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, status="credited")
+    assert on_hand(line) == 12
+    assert StockMovement.objects.filter(kind__startswith="return").count() == 1
+    assert rma.events.filter(kind="stock_moved").count() == 1
+
+
+@pytest.mark.parametrize("end", ["rejected", "cancelled"])
+def test_rejecting_or_cancelling_after_approval_takes_the_items_out_again(
+    end, line, make_return, staff
+):
+    rma = make_return(line, quantity=3, status="approved")
+    assert on_hand(line) == 13
+    services.return_change(rma=rma, user=staff, version=rma.version, status=end)
+    assert on_hand(line) == 10
+    assert StockMovement.objects.get(kind="return_reversal").delta == -3
+    assert ReturnLine.objects.get(rma=rma).restocked_quantity == 0
+
+
+def test_switching_update_stock_off_after_approval_reverses_and_on_again_restocks(
+    line, make_return, staff
+):
+    rma = make_return(line, quantity=2, status="approved")
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, update_stock=False)
+    assert on_hand(line) == 10
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, update_stock=True)
+    assert on_hand(line) == 12
+
+
+def test_changing_a_quantity_while_approved_posts_the_difference(line, make_return, staff):
+    rma = make_return(line, quantity=1, status="approved")
+    return_line = rma.lines.get()
+    rma = services.return_change(
+        rma=rma, user=staff, version=rma.version, quantities={return_line.pk: 3}
+    )
+    assert on_hand(line) == 13
+    rma = services.return_change(
+        rma=rma, user=staff, version=rma.version, quantities={return_line.pk: 2}
+    )
+    assert on_hand(line) == 12
+    assert list(
+        StockMovement.objects.filter(kind__startswith="return")
+        .order_by("pk")
+        .values_list("delta", flat=True)
+    ) == [1, 2, -1]
+    assert held(line) == 2
+
+
+def test_a_new_return_without_update_stock_never_moves_stock(line, make_return):
+    make_return(line, quantity=2, update_stock=False, status="credited")
+    assert on_hand(line) == 10
+    assert not StockMovement.objects.filter(kind__startswith="return").exists()
+
+
+def test_stock_linked_to_a_point_of_sale_ignores_update_stock(line, make_return, staff, shop_admin):
+    inventory_settings_update(actor=shop_admin, stock_linked_to_pos=True)
+    rma = make_return(line, quantity=2, status="approved")
+    services.return_change(
+        rma=rma, user=staff, version=rma.version, update_stock=True, status="credited"
+    )
+    assert on_hand(line) == 10
+    assert not StockMovement.objects.filter(kind__startswith="return").exists()
+
+
+def test_the_database_refuses_restocking_more_than_a_line_holds(line, make_return):
+    rma = make_return(line, quantity=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReturnLine.objects.filter(rma=rma).update(restocked_quantity=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderLine.objects.filter(pk=line.pk).update(returned_quantity=4)
+
+
+# --- History is append-only --------------------------------------------------------------
+
+
+def test_history_rows_cannot_be_changed_or_deleted(line, make_return):
+    event = make_return(line).events.first()
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        ReturnEvent.objects.filter(pk=event.pk).update(kind="tampered")
+    if connection.vendor == "postgresql":
+        with pytest.raises(Exception, match="append-only"), transaction.atomic():
+            ReturnEvent.objects.filter(pk=event.pk).delete()
+    assert ReturnEvent.objects.get(pk=event.pk).kind == "created"
+
+
+# --- Catalog and settings -----------------------------------------------------------------
+
+
+def test_catalog_entries_are_added_renamed_moved_and_audited(shop_admin):
+    first = services.catalog_entry_create(actor=shop_admin, kind="reason", name="Too small")
+    second = services.catalog_entry_create(actor=shop_admin, kind="reason", name="Too large")
+    assert (first.position, second.position) == (1, 2)
+    services.catalog_entry_move(actor=shop_admin, entry=second, up=True)
+    assert list(
+        CatalogEntry.objects.filter(kind="reason")
+        .order_by("position")
+        .values_list("name", flat=True)
+    ) == ["Too large", "Too small"]
+    services.catalog_entry_update(actor=shop_admin, entry=first, name="Runs small", active=False)
+    first.refresh_from_db()
+    assert (first.name, first.active) == ("Runs small", False)
+    assert AuditEntry.objects.filter(area="catalog").count() == 4
+
+
+def test_an_entry_in_use_is_never_deleted(line, make_return, reason, shop_admin):
+    make_return(line)
+    with pytest.raises(services.CatalogEntryInUse):
+        services.catalog_entry_delete(actor=shop_admin, entry=reason)
+    assert CatalogEntry.objects.filter(pk=reason.pk).exists()
+    unused = services.catalog_entry_create(actor=shop_admin, kind="action", name="Unused")
+    services.catalog_entry_delete(actor=shop_admin, entry=unused)
+    assert not CatalogEntry.objects.filter(pk=unused.pk).exists()
+
+
+def test_return_settings_are_audited(shop_admin):
+    services.return_settings_update(actor=shop_admin, allow_returns=False, return_window_days=14)
+    entry = AuditEntry.objects.get(area="settings.returns")
+    assert entry.changes == {"allow_returns": [True, False], "return_window_days": [30, 14]}
