@@ -3,6 +3,7 @@ import os
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from . import factories
 
@@ -25,6 +26,13 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("FAIL_ON_SKIP") == "1" and skipped and session.exitstatus == 0:
         reporter.write_line(f"FAIL_ON_SKIP: {len(skipped)} test(s) were skipped", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # A request in Dutch activates Dutch for the whole thread; each test starts in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
