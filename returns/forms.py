@@ -142,6 +142,7 @@ class ReturnCreateForm(ReturnFieldsForm):
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("update_stock", not self.pos_linked)
+        self.has_returnable_lines = any(not field.disabled for field in line_fields.values())
 
     def clean(self):
         data = super().clean()
@@ -189,8 +190,7 @@ class ReturnChangeForm(ReturnFieldsForm):
                 min_value=1,
                 max_value=order_line.quantity,
                 disabled=not editable,
-                help_text=_("Ordered: %(ordered)s.")
-                % {"ordered": order_line.quantity},
+                help_text=_("Ordered: %(ordered)s.") % {"ordered": order_line.quantity},
             )
             self.initial.setdefault(name, line.quantity)
         self.fields = {**line_fields, **self.fields}

@@ -420,3 +420,10 @@ def test_the_return_page_speaks_the_seeds_dutch(staff_client, line, make_return)
     for word in ["Nieuw", "In behandeling"]:
         assert word in listing
     assert "Creëer retourzending" in staff_client.get("/backoffice/orders/ORD-1/").text
+
+
+def test_create_return_says_so_when_nothing_is_left_to_return(staff_client, line, make_return):
+    make_return(line, quantity=3)
+    page = staff_client.get("/backoffice/orders/ORD-1/create-return/")
+    assert "nothing left to return" in page.text
+    assert page.context["form"].fields[f"line_{line.pk}"].disabled
