@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
+    path("", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]
