@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
@@ -72,12 +75,25 @@ def test_outbox_lists_emails_with_state_attempts_and_last_error(staff_client):
     assert staff_client.get(OUTBOX + "?page=9999").status_code == 200
 
 
-def test_outbox_paginates(staff_client):
-    OutgoingEmailFactory.create_batch(51)
-    first = staff_client.get(OUTBOX)
+def link(page, rel_or_text):
+    """The href of the link with rel=... or with that text, as a browser would follow it."""
+    match = re.search(rf'<a href="([^"]*)"[^>]*(?:rel="{rel_or_text}"|>{rel_or_text}\b)', page.text)
+    assert match, rel_or_text
+    return OUTBOX + html.unescape(match.group(1))
+
+
+def test_outbox_paginates_and_the_links_keep_the_filter(staff_client):
+    FailedEmailFactory.create_batch(51)
+    OutgoingEmailFactory()
+    first = staff_client.get(OUTBOX + "?state=failed")
     assert len(first.context["page"]) == 50
-    assert 'rel="next"' in first.text
-    assert len(staff_client.get(OUTBOX + "?page=2").context["page"]) == 1
+    second = staff_client.get(link(first, "next"))
+    assert second.context["state"] == "failed"
+    assert len(second.context["page"]) == 1
+    queued = staff_client.get(link(second, "Queued"))
+    assert queued.context["state"] == "queued" and queued.context["page"].number == 1
+    everything = staff_client.get(link(queued, "All"))
+    assert everything.context["state"] == "" and everything.context["page"].paginator.count == 52
 
 
 def test_outbox_runs_the_same_number_of_queries_for_1_or_50_rows(staff_client, query_count):
