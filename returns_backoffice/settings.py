@@ -157,8 +157,10 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # RQ workers must run jobs through django-tasks' Task objects.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 else:
     raise ImproperlyConfigured('TASKS_BACKEND must be "db" or "rq".')
 # Seconds to wait before each retry of an e-mail after a temporary SMTP failure; when they

@@ -4,8 +4,13 @@ These tests commit for real (transactional database): on_commit, row locks and "
 transaction open during SMTP" mean nothing inside a test transaction.
 """
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -353,8 +358,10 @@ def test_the_redis_queue_delivers_through_an_rq_worker(smtp_server, settings):
     from rq.timeouts import TimerDeathPenalty
 
     redis_url = "redis://127.0.0.1:6379/5"  # a database of its own; only it is flushed
+    # What settings.py sets for TASKS_BACKEND=rq (test_rq_configuration checks that).
     settings.RQ_QUEUES = {"default": {"URL": redis_url}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     redis = django_rq.get_connection("default")
     try:
         redis.flushdb()
@@ -363,8 +370,9 @@ def test_the_redis_queue_delivers_through_an_rq_worker(smtp_server, settings):
     try:
         email = queue_status_email()
         assert DBTaskResult.objects.count() == 0
-        queue = django_rq.get_queue("default", job_class=Job)
+        queue = django_rq.get_queue("default")
         assert queue.count == 1
+        assert queue.job_class is Job
 
         class Worker(SimpleWorker):
             # SIGALRM belongs to pytest-timeout in this process.
@@ -373,9 +381,37 @@ def test_the_redis_queue_delivers_through_an_rq_worker(smtp_server, settings):
             def _install_signal_handlers(self):
                 pass
 
-        Worker([queue], connection=redis, job_class=Job).work(burst=True)
+        Worker([queue], connection=redis, job_class=queue.job_class).work(burst=True)
         assert len(smtp_server.messages) == 1
         email.refresh_from_db()
         assert email.state == State.SENT
     finally:
         redis.flushdb()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_rq_configuration_is_chosen_by_environment_variables():
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps("
+        "[s.TASKS, s.RQ_QUEUES, s.RQ, 'django_rq' in s.INSTALLED_APPS]))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "returns_backoffice.settings",
+        "DEBUG": "true",
+        "TASKS_BACKEND": "rq",
+        "REDIS_URL": "redis://redis.internal:6380/2",
+    }
+    output = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    tasks, queues, rq, installed = json.loads(output.strip().splitlines()[-1])
+    assert tasks == {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    assert queues["default"]["URL"] == "redis://redis.internal:6380/2"
+    assert rq == {"JOB_CLASS": "django_tasks_rq.Job"}
+    assert installed is True

@@ -37,8 +37,9 @@ class Command(BaseCommand):
             pass
 
     def _sweep(self, verbosity):
+        # What it re-queued is logged by the service; say more only when asked to.
         result = outbox_sweep()
-        if verbosity > 1 or (verbosity and (result.stuck or result.lost)):
+        if verbosity > 1:
             self.stdout.write(
                 f"Outbox sweep: {result.stuck} stuck, {result.lost} lost deliveries re-queued."
             )
