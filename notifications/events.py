@@ -41,11 +41,11 @@ DEFAULT_TEXTS = {
         "Kind regards,\n{shop_name}",
     ),
     (Event.RETURN_STATUS_CHANGED, "nl"): (
-        "Je retour {return_number}: {status}",
+        "Uw retour {return_number}: {status}",
         "Beste {customer_name},\n\n"
-        "De status van je retour {return_number} (bestelling {order_number}) is gewijzigd in: "
+        "De status van uw retour {return_number} (bestelling {order_number}) is gewijzigd in: "
         "{status}.\n\n"
-        "Je kunt je retour hier volgen:\n{return_url}\n\n"
+        "U kunt uw retour hier volgen:\n{return_url}\n\n"
         "Met vriendelijke groet,\n{shop_name}",
     ),
     (Event.RETURN_REQUESTED, "en"): (

@@ -146,6 +146,8 @@ def email_queue(
         validate_email(to)
     except ValidationError as error:
         raise ValueError(f"Not an e-mail address: {to!r}") from error
+    if len(to) > OutgoingEmail._meta.get_field("to").max_length:
+        raise ValueError("The e-mail address is too long.")
     if len(reference) > 200:
         raise ValueError("reference is longer than 200 characters.")
     language = normalize_language(language)

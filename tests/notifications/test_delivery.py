@@ -67,7 +67,7 @@ def test_an_email_is_delivered_in_the_customers_language_with_placeholders_fille
     assert message["X-Envelope-To"] == "chris@example.org"
     assert message["To"] == "chris@example.org"
     assert message["From"] == "Test Shop <shop@example.com>"
-    assert message["Subject"] == "Je retour RET-000123: Retour goedgekeurd"
+    assert message["Subject"] == "Uw retour RET-000123: Retour goedgekeurd"
     assert message["Message-ID"] == OutgoingEmail.objects.get().message_id
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert text.startswith("Beste Chris Klant,")

@@ -164,6 +164,7 @@ def test_lazy_values_are_translated_into_the_emails_language():
         {"to": ""},
         {"to": "not an address"},
         {"to": "a@example.org\nBcc: b@example.org"},
+        {"to": "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"},
         {"reference": "r" * 201},
     ],
 )
