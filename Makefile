@@ -19,11 +19,16 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 install: $(INSTALLED)
 
-## make run: the demo shop on http://127.0.0.1:$(PORT) (SQLite, demo data, logins printed)
+## make run: the demo shop on http://127.0.0.1:$(PORT) (SQLite, demo data, logins printed),
+## with the task worker (delivers e-mails; the console backend prints them) and the outbox
+## sweep running beside the web server, and stopped with it (Ctrl+C).
 run: export DEBUG ?= true
 run: $(INSTALLED)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	$(MANAGE) outbox_sweep --loop 60 & sweep=$$!; \
+	trap 'kill $$worker $$sweep 2>/dev/null; wait' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)

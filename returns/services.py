@@ -34,6 +34,7 @@ from .models import (
     ReturnSettings,
     Status,
 )
+from .notifications import queue_status_email
 
 # --- Domain errors (their messages are shown on the form) ------------------------------
 
@@ -433,9 +434,31 @@ def _add_note(rma, user, text) -> ReturnNote:
 
 def _notify_customer(rma, user) -> None:
     """Record the customer's status e-mail in this transaction (see notifications)."""
-    from .notifications import queue_status_email
-
     queue_status_email(rma)
+
+
+EMAIL_EVENTS = {
+    "queued": ReturnEvent.Kind.EMAIL_QUEUED,
+    "sent": ReturnEvent.Kind.EMAIL_SENT,
+    "retrying": ReturnEvent.Kind.EMAIL_RETRY,
+    "failed": ReturnEvent.Kind.EMAIL_FAILED,
+}
+
+
+def return_record_email(
+    *, rma_id: int, state: str, to: str, subject: str, attempt: int, error: str = ""
+):
+    """Append an e-mail's delivery state to the return's history (queued, sent, retrying,
+    failed with the error), so the timeline shows every attempt. Runs in the transaction
+    of whoever changed the e-mail's state; unknown states are ignored."""
+    kind = EMAIL_EVENTS.get(state)
+    if kind is None or not Return.objects.filter(pk=rma_id).exists():
+        return None
+    return ReturnEvent.objects.create(
+        rma_id=rma_id,
+        kind=kind,
+        data={"to": to, "subject": subject, "attempt": attempt, "error": error[:1000]},
+    )
 
 
 # --- Catalog and settings ---------------------------------------------------------------

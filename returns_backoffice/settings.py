@@ -40,10 +40,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, in dependency order: each app may use the ones above it.
     "accounts",
     "inventory",
     "orders",
+    "notifications",
     "returns",
     "demo",
 ]
@@ -144,6 +147,32 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Demo Shop <shop@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work ------------------------------------------------------------------
+# E-mails are delivered by a worker through the Django Tasks API. "db" (the default) keeps
+# the queue in the database (`manage.py db_worker`); "rq" puts it on Redis at REDIS_URL
+# (`manage.py rqworker default --with-scheduler`). Nothing else changes between the two.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+if TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # RQ workers must run jobs through django-tasks' Task objects.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+else:
+    raise ImproperlyConfigured('TASKS_BACKEND must be "db" or "rq".')
+# Seconds to wait before each retry of an e-mail after a temporary SMTP failure; when they
+# are used up the e-mail is failed (1 min, 5 min, 30 min, 2 h, 6 h: 6 attempts in ~8.6 h).
+EMAIL_RETRY_DELAYS = env.list(
+    "EMAIL_RETRY_DELAYS", cast=float, default=[60, 300, 1800, 7200, 21600]
+)
+# The outbox sweep: an e-mail "sending" for longer than this (seconds) lost its worker;
+# one queued and overdue by longer than this lost its task.
+OUTBOX_STUCK_AFTER = env.int("OUTBOX_STUCK_AFTER", default=900)
+OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
 
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")

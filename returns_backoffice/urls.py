@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
     path("", include("returns.urls")),
+    path("", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from . import factories
+from .mail import smtp_server  # noqa: F401  (a fixture for every test folder)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -102,3 +102,52 @@ class CatalogEntryFactory(factory.django.DjangoModelFactory):
     kind = "reason"
     name = factory.Sequence(lambda n: f"Reason {n}")
     position = factory.Sequence(lambda n: n)
+
+
+# --- notifications ----------------------------------------------------------------------
+
+from notifications.models import DeliveryAttempt, EmailTemplate, OutgoingEmail  # noqa: E402
+
+
+class OutgoingEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutgoingEmail
+
+    event = "return_status_changed"
+    language = "en"
+    to = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = factory.Sequence(lambda n: f"Your return RET-{n:06d}: Return approved")
+    body = "Dear customer,\n\nYour return was approved."
+    reference = factory.Sequence(lambda n: f"return:{n}")
+    state = OutgoingEmail.State.QUEUED
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class FailedEmailFactory(OutgoingEmailFactory):
+    state = OutgoingEmail.State.FAILED
+    attempts = 1
+    next_attempt_at = None
+    last_error = "550 5.1.1 <nobody@example.org>: Recipient address rejected"
+
+
+class DeliveryAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliveryAttempt
+
+    email = factory.SubFactory(FailedEmailFactory)
+    number = 1
+    started_at = factory.LazyFunction(timezone.now)
+    outcome = DeliveryAttempt.Outcome.PERMANENT
+    smtp_code = 550
+    error = "550 5.1.1 <nobody@example.org>: Recipient address rejected"
+
+
+class EmailTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailTemplate
+        django_get_or_create = ["event", "language"]
+
+    event = "return_status_changed"
+    language = "en"
+    subject = "Return {return_number} is now: {status}"
+    body = "Hello {customer_name},\n\n{status}\n\n{shop_name}"
