@@ -4,6 +4,7 @@ Everything here is idempotent: running it again adds only what is missing, so `m
 can call it on every start.
 """
 
+import json
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -22,9 +23,12 @@ from inventory.models import Product, Variant
 from inventory.services import stock_receive_initial
 from orders.models import Customer, Order, OrderLine
 
+from . import bulk
 from .catalog import ACTIONS, DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, NOTES, PATHS, PRODUCTS, REASONS
 
 BATCH = 5000
+BIG_BATCH = 50_000
+EMPTY_JSON = bulk.json_text("{}")
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
 
@@ -151,30 +155,47 @@ def ensure_customers(count: int, rng: random.Random) -> None:
     """At least `count` generated customers (shopperNNNNNNN@example.net), in bulk."""
     last = User.objects.filter(email__startswith="shopper").aggregate(last=Max("email"))["last"]
     start = int(last[7:14]) + 1 if last else 1
-    existing = start - 1
-    missing = count - existing
+    missing = count - (start - 1)
     if missing <= 0:
         return
-    bar = progress(total=missing, desc="customers")
     password = make_password(None)  # unusable: generated customers cannot log in
-    for begin in range(start, count + 1, BATCH):
-        end = min(begin + BATCH, count + 1)
-        with transaction.atomic():
-            users = User.objects.bulk_create(
+    now = timezone.now()
+    bar = progress(total=missing, desc="customers")
+    for begin in range(start, count + 1, BIG_BATCH):
+        end = min(begin + BIG_BATCH, count + 1)
+        user_ids = bulk.allocate_ids(User, end - begin)
+        customer_ids = bulk.allocate_ids(Customer, end - begin)
+        with bulk.loading():
+            bulk.insert(
+                User,
                 [
-                    User(email=GENERATED_EMAIL.format(i), password=password)
-                    for i in range(begin, end)
-                ]
+                    "id",
+                    "email",
+                    "password",
+                    "full_name",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "date_joined",
+                ],
+                (
+                    (pk, GENERATED_EMAIL.format(i), password, "", True, False, False, now)
+                    for pk, i in zip(user_ids, range(begin, end), strict=True)
+                ),
             )
-            Customer.objects.bulk_create(
-                [
-                    Customer(
-                        user=user,
-                        name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                        language=rng.choice(["nl", "nl", "en"]),
+            bulk.insert(
+                Customer,
+                ["id", "user_id", "name", "language", "created_at"],
+                (
+                    (
+                        pk,
+                        user_id,
+                        f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                        rng.choice(["nl", "nl", "en"]),
+                        now,
                     )
-                    for user in users
-                ]
+                    for pk, user_id in zip(customer_ids, user_ids, strict=True)
+                ),
             )
         bar.update(end - begin)
     bar.close()
@@ -189,7 +210,6 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
         return
     customer_ids = list(Customer.objects.values_list("pk", flat=True))
     now = timezone.now()
-    bar = progress(total=missing, desc="orders")
     statuses = (
         [Order.Status.DELIVERED] * 6
         + [Order.Status.SHIPPED] * 3
@@ -199,10 +219,12 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
             Order.Status.CANCELLED,
         ]
     )
-    for begin in range(start, start + missing, BATCH):
-        end = min(begin + BATCH, start + missing)
-        orders = []
-        for i in range(begin, end):
+    bar = progress(total=missing, desc="orders")
+    for begin in range(start, start + missing, BIG_BATCH):
+        end = min(begin + BIG_BATCH, start + missing)
+        order_ids = bulk.allocate_ids(Order, end - begin)
+        orders, lines = [], []
+        for pk, i in zip(order_ids, range(begin, end), strict=True):
             status = rng.choice(statuses)
             placed = now - timedelta(minutes=rng.randint(60, 400 * 24 * 60))
             shipped = (
@@ -211,22 +233,31 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                 else None
             )
             orders.append(
-                Order(
-                    number=ORDER_NUMBER.format(i),
-                    customer_id=rng.choice(customer_ids),
-                    status=status,
-                    placed_at=placed,
-                    shipped_at=shipped,
-                )
+                (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
             )
-        with transaction.atomic():
-            orders = Order.objects.bulk_create(orders)
-            OrderLine.objects.bulk_create(
+            for variant in rng.sample(variants, rng.randint(1, 3)):
+                title = f"{variant.product.name} — {variant.title}"
+                lines.append(
+                    (pk, variant.pk, title, variant.sku, rng.randint(1, 4), variant.price, 0)
+                )
+        with bulk.loading():
+            bulk.insert(
+                Order, ["id", "number", "customer_id", "status", "placed_at", "shipped_at"], orders
+            )
+            line_ids = bulk.allocate_ids(OrderLine, len(lines))
+            bulk.insert(
+                OrderLine,
                 [
-                    _line_for(order, variant, rng.randint(1, 3))
-                    for order in orders
-                    for variant in rng.sample(variants, rng.randint(1, 3))
-                ]
+                    "id",
+                    "order_id",
+                    "variant_id",
+                    "title",
+                    "sku",
+                    "quantity",
+                    "unit_price",
+                    "returned_quantity",
+                ],
+                ((pk, *line) for pk, line in zip(line_ids, lines, strict=True)),
             )
         bar.update(end - begin)
     bar.close()
@@ -300,22 +331,25 @@ def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:
 
 
 def ensure_returns(count: int, rng: random.Random) -> None:
-    """At least `count` returns in all, generated in bulk with a realistic mix.
+    """At least `count` returns in all, generated in bulk with a realistic mix of statuses,
+    reasons, actions and origins.
 
-    Writes what the services would: lines, held quantities on the order lines, restocked
-    quantities with their ledger rows (so on-hand still equals the ledger), and history.
+    Writes what the services would: one line per return, held quantities on the order
+    lines (never more than was bought), restocked quantities with their ledger rows and
+    on-hand raised by exactly their sum (so on-hand still equals the ledger), and history.
     """
+    from inventory.models import StockMovement
     from returns.models import CatalogEntry, Return, ReturnEvent, ReturnLine, Status
 
     missing = count - Return.objects.count()
     if missing <= 0:
         return
-    reasons = list(
-        CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON).values_list("pk", flat=True)
-    )
-    actions = list(
-        CatalogEntry.objects.filter(kind=CatalogEntry.Kind.ACTION).values_list("pk", flat=True)
-    )
+    reasons = list(CatalogEntry.objects.filter(kind="reason").values_list("pk", flat=True)) or [
+        None
+    ]
+    actions = list(CatalogEntry.objects.filter(kind="action").values_list("pk", flat=True)) or [
+        None
+    ]
     mix = (
         [Status.NEW] * 10
         + [Status.IN_PROGRESS] * 10
@@ -325,108 +359,15 @@ def ensure_returns(count: int, rng: random.Random) -> None:
         + [Status.REJECTED] * 10
         + [Status.CANCELLED] * 10
     )
+    restocking = {Status.APPROVED, Status.REPAIRED, Status.CREDITED}
+    released = {Status.REJECTED, Status.CANCELLED}
+    line_type = ContentType.objects.get_for_model(ReturnLine)
     bar = progress(total=missing, desc="returns")
-    lines_iter, fresh_pass = _returnable_lines(), True
-    made = 0
-    while made < missing:
-        batch = []
-        for order_id, customer_id, line_id, variant_id, available, shipped_at in lines_iter:
-            quantity = rng.randint(1, available)
-            status = rng.choice(mix)
-            created = shipped_at + timedelta(hours=rng.randint(24, 24 * 28))
-            batch.append((order_id, customer_id, line_id, variant_id, quantity, status, created))
-            if len(batch) == BATCH or made + len(batch) >= missing:
-                break
-        if not batch:
-            if fresh_pass:
-                bar.write("No returnable order lines left: add orders (--orders) for more returns.")
-                break
-            # Another pass over the lines that still have quantity left.
-            lines_iter, fresh_pass = _returnable_lines(), True
-            continue
-        fresh_pass = False
-        with transaction.atomic():
-            returns = Return.objects.bulk_create(
-                [
-                    Return(
-                        order_id=order_id,
-                        customer_id=customer_id,
-                        status=status,
-                        origin=rng.choice(["customer", "customer", "staff"]),
-                        reason_id=rng.choice(reasons) if reasons else None,
-                        reason_text="" if reasons else "Does not fit",
-                        action_id=rng.choice(actions) if actions and rng.random() < 0.7 else None,
-                        update_stock=rng.random() < 0.9,
-                        created_at=created,
-                        updated_at=created + timedelta(hours=rng.randint(1, 72)),
-                    )
-                    for order_id, customer_id, _line, _variant, _qty, status, created in batch
-                ]
-            )
-            lines, events, held, stock = [], [], {}, {}
-            for rma, (_o, _c, line_id, variant_id, quantity, status, created) in zip(
-                returns, batch, strict=True
-            ):
-                restocked = (
-                    quantity
-                    if status in (Status.APPROVED, Status.REPAIRED, Status.CREDITED)
-                    and rma.update_stock
-                    else 0
-                )
-                lines.append(
-                    ReturnLine(
-                        rma=rma,
-                        order_line_id=line_id,
-                        quantity=quantity,
-                        restocked_quantity=restocked,
-                    )
-                )
-                events.append(
-                    ReturnEvent(
-                        rma=rma,
-                        kind=ReturnEvent.Kind.CREATED,
-                        to_status=Status.NEW,
-                        created_at=created,
-                        data={"origin": rma.origin, "lines": [{"quantity": quantity}]},
-                    )
-                )
-                if status != Status.NEW:
-                    events.append(
-                        ReturnEvent(
-                            rma=rma,
-                            kind=ReturnEvent.Kind.STATUS_CHANGED,
-                            from_status=Status.NEW,
-                            to_status=status,
-                            created_at=rma.updated_at,
-                        )
-                    )
-                if status not in (Status.REJECTED, Status.CANCELLED):
-                    held[line_id] = held.get(line_id, 0) + quantity
-                if restocked:
-                    stock[variant_id] = stock.get(variant_id, 0) + restocked
-            lines = ReturnLine.objects.bulk_create(lines)
-            ReturnEvent.objects.bulk_create(events)
-            _restock_in_bulk(
-                [
-                    (line, row[3])
-                    for line, row in zip(lines, batch, strict=True)
-                    if line.restocked_quantity
-                ],
-                stock,
-            )
-            _hold_in_bulk(held)
-        made += len(batch)
-        bar.update(len(batch))
-    bar.close()
-
-
-def _returnable_lines():
-    """Shipped order lines with quantity nobody holds yet, oldest first, in chunks."""
-    last = 0
-    while True:
-        chunk = list(
+    while missing > 0:
+        # Every shipped line with quantity left, each returned at most once per pass.
+        available = list(
             OrderLine.objects.filter(
-                pk__gt=last, order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
+                order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
             )
             .order_by("pk")
             .values_list(
@@ -434,44 +375,157 @@ def _returnable_lines():
                 "order_id",
                 "order__customer_id",
                 "variant_id",
+                "sku",
                 "quantity",
                 "returned_quantity",
                 "order__shipped_at",
-            )[:BATCH]
-        )
-        if not chunk:
-            return
-        for pk, order_id, customer_id, variant_id, quantity, returned, shipped_at in chunk:
-            yield order_id, customer_id, pk, variant_id, quantity - returned, shipped_at
-        last = chunk[-1][0]
-
-
-def _restock_in_bulk(restocked_lines, per_variant: dict[int, int]) -> None:
-    """Ledger rows for restocked lines, and on-hand raised by exactly their sum."""
-    from inventory.models import StockMovement
-    from returns.models import ReturnLine
-
-    line_type = ContentType.objects.get_for_model(ReturnLine)
-    StockMovement.objects.bulk_create(
-        [
-            StockMovement(
-                variant_id=variant_id,
-                delta=line.restocked_quantity,
-                kind=StockMovement.Kind.RETURN_RESTOCK,
-                reference_type=line_type,
-                reference_id=line.pk,
-                created_at=line.rma.updated_at,
             )
-            for line, variant_id in restocked_lines
-        ],
-        batch_size=BATCH,
-    )
-    for variant_id in sorted(per_variant):
-        Variant.objects.filter(pk=variant_id).update(on_hand=F("on_hand") + per_variant[variant_id])
-
-
-def _hold_in_bulk(held: dict[int, int]) -> None:
-    for line_id, quantity in held.items():
-        OrderLine.objects.filter(pk=line_id).update(
-            returned_quantity=F("returned_quantity") + quantity
         )
+        if not available:
+            bar.write("No returnable order lines left: add orders (--orders) for more returns.")
+            break
+        rng.shuffle(available)
+        for chunk_start in range(0, min(missing, len(available)), BIG_BATCH):
+            chunk = available[chunk_start : min(chunk_start + BIG_BATCH, missing)]
+            return_ids = bulk.allocate_ids(Return, len(chunk))
+            line_ids = bulk.allocate_ids(ReturnLine, len(chunk))
+            returns, lines, events, movements = [], [], [], []
+            held, stock = {}, {}
+            for rma_id, line_id, row in zip(return_ids, line_ids, chunk, strict=True):
+                (
+                    order_line_id,
+                    order_id,
+                    customer_id,
+                    variant_id,
+                    sku,
+                    quantity,
+                    returned,
+                    shipped_at,
+                ) = row
+                status = rng.choice(mix)
+                update_stock = rng.random() < 0.9
+                origin = "customer" if rng.random() < 0.7 else "staff"
+                created = shipped_at + timedelta(minutes=rng.randint(24 * 60, 28 * 24 * 60))
+                changed = (
+                    created + timedelta(minutes=rng.randint(30, 5 * 24 * 60))
+                    if status != Status.NEW
+                    else created
+                )
+                amount = rng.randint(1, quantity - returned)
+                restocked = amount if status in restocking and update_stock else 0
+                returns.append(
+                    (
+                        rma_id,
+                        order_id,
+                        customer_id,
+                        status,
+                        origin,
+                        rng.choice(reasons),
+                        "",
+                        rng.choice(actions) if rng.random() < 0.7 else None,
+                        "",
+                        update_stock,
+                        "",
+                        created,
+                        changed,
+                        2 if status != Status.NEW else 1,
+                    )
+                )
+                lines.append((line_id, rma_id, order_line_id, amount, restocked))
+                events.append(
+                    (
+                        rma_id,
+                        ReturnEvent.Kind.CREATED,
+                        created,
+                        "",
+                        Status.NEW,
+                        bulk.json_text(
+                            f'{{"origin":"{origin}","lines":[{{"quantity":{amount}}}]}}'
+                        ),
+                    )
+                )
+                if status != Status.NEW:
+                    events.append(
+                        (
+                            rma_id,
+                            ReturnEvent.Kind.STATUS_CHANGED,
+                            changed,
+                            Status.NEW,
+                            status,
+                            EMPTY_JSON,
+                        )
+                    )
+                if restocked:
+                    movements.append(
+                        (
+                            variant_id,
+                            restocked,
+                            StockMovement.Kind.RETURN_RESTOCK,
+                            line_type.pk,
+                            line_id,
+                            changed,
+                        )
+                    )
+                    events.append(
+                        (
+                            rma_id,
+                            ReturnEvent.Kind.STOCK_MOVED,
+                            changed,
+                            "",
+                            "",
+                            bulk.json_text(
+                                f'{{"movements":[{{"sku":{json.dumps(sku)},"delta":{restocked}}}]}}'
+                            ),
+                        )
+                    )
+                    stock[variant_id] = stock.get(variant_id, 0) + restocked
+                if status not in released:
+                    held[order_line_id] = held.get(order_line_id, 0) + amount
+            with bulk.loading():
+                bulk.insert(
+                    Return,
+                    [
+                        "id",
+                        "order_id",
+                        "customer_id",
+                        "status",
+                        "origin",
+                        "reason_id",
+                        "reason_text",
+                        "action_id",
+                        "action_text",
+                        "update_stock",
+                        "customer_comment",
+                        "created_at",
+                        "updated_at",
+                        "version",
+                    ],
+                    returns,
+                )
+                bulk.insert(
+                    ReturnLine,
+                    ["id", "rma_id", "order_line_id", "quantity", "restocked_quantity"],
+                    lines,
+                )
+                bulk.insert(
+                    ReturnEvent,
+                    ["rma_id", "kind", "created_at", "from_status", "to_status", "data"],
+                    events,
+                )
+                bulk.insert(
+                    StockMovement,
+                    [
+                        "variant_id",
+                        "delta",
+                        "kind",
+                        "reference_type_id",
+                        "reference_id",
+                        "created_at",
+                    ],
+                    movements,
+                )
+                bulk.add_to_column(Variant, "on_hand", stock)
+                bulk.add_to_column(OrderLine, "returned_quantity", held)
+            missing -= len(chunk)
+            bar.update(len(chunk))
+    bar.close()
