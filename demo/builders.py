@@ -27,6 +27,7 @@ from .catalog import ACTIONS, DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, NOTES, PATHS
 BATCH = 5000
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
+DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
 
 
 def progress(iterable=None, *, total=None, desc=""):
@@ -421,13 +422,19 @@ def ensure_returns(count: int, rng: random.Random) -> None:
 
 
 def _returnable_lines():
-    """Shipped order lines with quantity nobody holds yet, oldest first, in chunks."""
+    """Shipped order lines with quantity nobody holds yet, oldest first, in chunks.
+
+    The demo customer's orders are left alone: their returns are made by hand in
+    ensure_demo_returns, so that the demo login always has an order to return, one outside
+    the window and one not shipped (every eligibility answer can be seen)."""
+    demo_customer = Customer.objects.filter(user__email=DEMO_CUSTOMER_EMAIL).values("pk")
     last = 0
     while True:
         chunk = list(
             OrderLine.objects.filter(
                 pk__gt=last, order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
             )
+            .exclude(order__customer__in=demo_customer)
             .order_by("pk")
             .values_list(
                 "pk",
