@@ -31,6 +31,7 @@ BIG_BATCH = 50_000
 EMPTY_JSON = bulk.json_text("{}")
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
+DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
 
 
 def progress(iterable=None, *, total=None, desc=""):
@@ -362,6 +363,10 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     restocking = {Status.APPROVED, Status.REPAIRED, Status.CREDITED}
     released = {Status.REJECTED, Status.CANCELLED}
     line_type = ContentType.objects.get_for_model(ReturnLine)
+    # The demo customer's orders are left alone: their returns are made by hand in
+    # ensure_demo_returns, so that the demo login always has an order to return, one outside
+    # the window and one not shipped (every eligibility answer can be seen).
+    demo_customer = Customer.objects.filter(user__email=DEMO_CUSTOMER_EMAIL).values("pk")
     bar = progress(total=missing, desc="returns")
     while missing > 0:
         # Every shipped line with quantity left, each returned at most once per pass.
@@ -369,6 +374,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
             OrderLine.objects.filter(
                 order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
             )
+            .exclude(order__customer__in=demo_customer)
             .order_by("pk")
             .values_list(
                 "pk",

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,15 +34,66 @@ class CatalogEntryField(forms.TypedChoiceField):
         return str(value.pk) if isinstance(value, CatalogEntry) else value
 
 
-class ReturnFieldsForm(forms.Form):
-    """The fields of a return as the seed describes them, shared by the Create return form
-    and the return page. The form checks the shape of the input; the services check the
-    rules (transitions, quantities) and their errors are added to the form by the view."""
+class ReturnChoicesForm(forms.Form):
+    """Return reason and Return action, each chosen from the catalog or typed, plus the
+    quantity-per-line fields the subclasses add. Shared by the staff and customer forms."""
 
     reason = CatalogEntryField(label=_("Return reason"))
     reason_text = forms.CharField(label=_("…or type a reason"), max_length=200, required=False)
     action = CatalogEntryField(label=_("Return action"))
     action_text = forms.CharField(label=_("…or type an action"), max_length=200, required=False)
+
+    def __init__(self, *args, catalog: list[CatalogEntry], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kind in (
+            ("reason", CatalogEntry.Kind.REASON),
+            ("action", CatalogEntry.Kind.ACTION),
+        ):
+            field = self.fields[name]
+            entries = [entry for entry in catalog if entry.kind == kind]
+            self.fields[name] = CatalogEntryField(entries=entries, label=field.label)
+
+    def clean(self):
+        data = super().clean()
+        for name, required in (("reason", True), ("action", False)):
+            entry, text = data.get(name), (data.get(f"{name}_text") or "").strip()
+            if entry is not None and text:
+                self.add_error(
+                    f"{name}_text", _("Choose from the list or type your own, not both.")
+                )
+            elif required and entry is None and not text and f"{name}_text" not in self.errors:
+                self.add_error(name, _("Choose a return reason or type one."))
+        return data
+
+    def choice(self, name: str) -> Choice:
+        return Choice(
+            entry=self.cleaned_data.get(name),
+            text=(self.cleaned_data.get(f"{name}_text") or "").strip(),
+        )
+
+    def line_fields(self):
+        return [self[name] for name in self.fields if name.startswith("line_")]
+
+    def detail_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith("line_") and not self[name].is_hidden
+        ]
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("line_")): value or 0
+            for name, value in self.cleaned_data.items()
+            if name.startswith("line_") and not self.fields[name].disabled
+        }
+
+
+class ReturnFieldsForm(ReturnChoicesForm):
+    """The fields of a return as the seed describes them, shared by the Create return form
+    and the return page. The form checks the shape of the input; the services check the
+    rules (transitions, quantities) and their errors are added to the form by the view."""
+
     update_stock = forms.BooleanField(
         label=_("Update stock"),
         required=False,
@@ -69,51 +122,11 @@ class ReturnFieldsForm(forms.Form):
     )
 
     def __init__(self, *args, catalog: list[CatalogEntry], pos_linked: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, catalog=catalog, **kwargs)
         self.pos_linked = pos_linked
-        for name, kind in (
-            ("reason", CatalogEntry.Kind.REASON),
-            ("action", CatalogEntry.Kind.ACTION),
-        ):
-            field = self.fields[name]
-            entries = [entry for entry in catalog if entry.kind == kind]
-            self.fields[name] = CatalogEntryField(entries=entries, label=field.label)
         if pos_linked:
             self.fields["update_stock"].disabled = True
             self.fields["update_stock"].help_text = POS_EXPLANATION
-
-    def clean(self):
-        data = super().clean()
-        for name, required in (("reason", True), ("action", False)):
-            entry, text = data.get(name), (data.get(f"{name}_text") or "").strip()
-            if entry is not None and text:
-                self.add_error(
-                    f"{name}_text", _("Choose from the list or type your own, not both.")
-                )
-            elif required and entry is None and not text and f"{name}_text" not in self.errors:
-                self.add_error(name, _("Choose a return reason or type one."))
-        return data
-
-    def choice(self, name: str) -> Choice:
-        return Choice(
-            entry=self.cleaned_data.get(name),
-            text=(self.cleaned_data.get(f"{name}_text") or "").strip(),
-        )
-
-    def line_fields(self):
-        return [self[name] for name in self.fields if name.startswith("line_")]
-
-    def detail_fields(self):
-        return [
-            self[name] for name in self.fields if not name.startswith("line_") and name != "version"
-        ]
-
-    def quantities(self) -> dict[int, int]:
-        return {
-            int(name.removeprefix("line_")): value or 0
-            for name, value in self.cleaned_data.items()
-            if name.startswith("line_") and not self.fields[name].disabled
-        }
 
 
 def _line_label(order_line):
@@ -208,6 +221,80 @@ class ReturnChangeForm(ReturnFieldsForm):
             "staff_note": data["staff_note"],
             "notify_customer": data["notify_customer"],
         }
+
+
+class RequestTokenField(forms.UUIDField):
+    """The request form's one-time token. A missing or mangled token is not the
+    customer's fault: the request gets a fresh one (it is only there to recognise a form
+    sent twice)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value) or uuid.uuid4()
+        except forms.ValidationError:
+            return uuid.uuid4()
+
+
+class ReturnRequestForm(ReturnChoicesForm):
+    """My orders > an order > Request return (customers).
+
+    How many of each line that still has items to return, a reason and a wished action
+    from the customer-visible catalog (or their own words), a comment, and the form's
+    one-time token. The form checks the shape; the service checks the rules again under
+    the order's row lock and its errors are added to the form by the view."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        help_text=_("Anything else the shop should know."),
+    )
+    token = RequestTokenField()
+
+    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_text"].label = _("…or type what you would like us to do")
+        line_fields = {}
+        for line in order_lines:
+            available = returnable.get(line.pk, 0)
+            line_fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=_line_label(line),
+                min_value=0,
+                max_value=available,
+                initial=0,
+                required=False,
+                disabled=available == 0,
+                error_messages={
+                    "max_value": _("You can return at most %(limit_value)s of this item."),
+                    "invalid": _("Enter a number of items, such as 1."),
+                },
+                help_text=_("%(available)s of %(ordered)s can be returned.")
+                % {"available": available, "ordered": line.quantity},
+            )
+        self.fields = {**line_fields, **self.fields}
+        self.initial.setdefault("token", uuid.uuid4())
+
+    def clean(self):
+        data = super().clean()
+        # A browser only sends the lines the form shows; anything else is forged or stale.
+        for key in self.data:
+            if not key.startswith("line_") or str(self.data.get(key)).strip() in ("", "0"):
+                continue
+            if key not in self.fields:
+                raise forms.ValidationError(_("A chosen item is not part of this order."))
+            if self.fields[key].disabled:
+                self.add_error(key, _("Nothing more of this item can be returned."))
+        if not any(self.quantities().values()) and not any(
+            name.startswith("line_") for name in self.errors
+        ):
+            raise forms.ValidationError(_("Choose at least one item to return."))
+        return data
 
 
 class CatalogEntryForm(forms.ModelForm):

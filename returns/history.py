@@ -135,9 +135,31 @@ WORDING = {
 }
 
 
-def timeline(events) -> list[TimelineEntry]:
+# What a customer may read of the history (My returns): the status story only, without who
+# in the shop did it, stock or e-mail details (the events come from
+# selectors.return_timeline(rma, for_customer=True)).
+CUSTOMER_KINDS = frozenset(
+    {ReturnEvent.Kind.CREATED, ReturnEvent.Kind.STATUS_CHANGED, ReturnEvent.Kind.REOPENED}
+)
+
+
+def _customer_title(event) -> str:
+    if event.kind == ReturnEvent.Kind.CREATED:
+        if event.data.get("origin") == "customer":
+            return _("You requested this return")
+        return _("The shop created this return for you")
+    return WORDING[event.kind](event)[0]
+
+
+def timeline(events, *, for_customer: bool = False) -> list[TimelineEntry]:
     entries = []
     for event in events:
+        if for_customer:
+            if event.kind in CUSTOMER_KINDS:
+                entries.append(
+                    TimelineEntry(event=event, title=_customer_title(event), css="timeline--status")
+                )
+            continue
         title, details, css = WORDING[event.kind](event)
         entries.append(TimelineEntry(event=event, title=title, details=details, css=css))
     return entries

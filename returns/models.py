@@ -135,6 +135,9 @@ class Return(models.Model):
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     # Bumped by every change; a save based on an older version is refused (SPEC §7).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time token of the customer's request form: sending that form twice (double
+    # click, back and resubmit) finds this return instead of creating a second one.
+    request_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("return")
@@ -154,6 +157,11 @@ class Return(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="returns_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "request_token"],
+                condition=models.Q(request_token__isnull=False),
+                name="returns_request_token_unique",
             ),
         ]
 

@@ -1,10 +1,16 @@
 """Every read the returns pages need, with its joins, so each page runs a fixed number of
 queries however much data there is."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
-from django.http import Http404
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from orders.models import Order, OrderLine
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
 
 from .models import (
@@ -19,7 +25,98 @@ from .models import (
 
 
 def return_settings() -> ReturnSettings:
-    return ReturnSettings.objects.get_or_create(pk=1)[0]
+    """The saved settings, or the defaults while nobody has saved any. A read, never a
+    write: every customer page asks, so it must cost one query and no transaction."""
+    return ReturnSettings.objects.filter(pk=1).first() or ReturnSettings(pk=1)
+
+
+# --- May the customer return this order? (SPEC §5) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a customer may request a return for an order now; when not, `reason` says
+    why in plain words. `returnable` maps the order's line ids to how many items of each
+    can still be returned (lines with nothing left are absent)."""
+
+    eligible: bool
+    reason: str = ""
+    returnable: dict[int, int] = field(default_factory=dict)
+    deadline: date | None = None  # the last day of the return period; None = no limit
+
+
+def return_eligibility(
+    order: Order, *, settings: ReturnSettings | None = None, lines=None
+) -> Eligibility:
+    """SPEC §5 for one order that is already known to be the customer's own (fetch it with
+    orders.selectors.customer_order, which is a 404 for anybody else's).
+
+    The one place the rule lives: the Request return button, the request pages and the
+    service (under the order's row lock, with `lines` it read under the lock) all ask here.
+    """
+    if lines is None:
+        lines = OrderLine.objects.filter(order=order).only("pk", "quantity", "returned_quantity")
+    returnable = {
+        line.pk: line.quantity - line.returned_quantity
+        for line in lines
+        if line.quantity > line.returned_quantity
+    }
+    return _eligibility(order, settings or return_settings(), returnable)
+
+
+def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
+    """{order id: Eligibility} for a page of orders, in two queries however many there are
+    (the settings and the returnable quantities of all their lines)."""
+    orders = list(orders)
+    settings = settings or return_settings()
+    returnable: dict[int, dict[int, int]] = {order.pk: {} for order in orders}
+    if settings.allow_returns and orders:
+        rows = (
+            OrderLine.objects.filter(
+                order__in=[order.pk for order in orders if order.has_shipped],
+                returned_quantity__lt=F("quantity"),
+            )
+            .annotate(left=F("quantity") - F("returned_quantity"))
+            .values_list("order_id", "pk", "left")
+        )
+        for order_id, pk, left in rows:
+            returnable[order_id][pk] = left
+    return {order.pk: _eligibility(order, settings, returnable[order.pk]) for order in orders}
+
+
+def _eligibility(order: Order, settings: ReturnSettings, returnable: dict[int, int]):
+    if not settings.allow_returns:
+        return Eligibility(False, _("Returns are not possible right now."))
+    if not order.has_shipped:
+        return Eligibility(
+            False, _("This order has not shipped yet. You can request a return once it has.")
+        )
+    deadline = None
+    if settings.return_window_days:
+        # The period runs to the end of the window's last day in the shop's time zone.
+        deadline = timezone.localdate(order.shipped_at) + timedelta(
+            days=settings.return_window_days
+        )
+        if timezone.localdate() > deadline:
+            return Eligibility(
+                False,
+                _("The return period for this order ended on %(date)s.")
+                % {"date": format_day(deadline)},
+                deadline=deadline,
+            )
+    if not returnable:
+        return Eligibility(
+            False,
+            _("Everything in this order has already been returned or is in a return."),
+            deadline=deadline,
+        )
+    return Eligibility(True, returnable=returnable, deadline=deadline)
+
+
+def format_day(day: date) -> str:
+    """12 October 2026 / 12 oktober 2026: the day as people write it, month in words in the
+    active language (unambiguous, unlike 10/12/2026)."""
+    return formats.date_format(day, "j F Y")
 
 
 # --- Lists ------------------------------------------------------------------------------
@@ -126,3 +223,60 @@ def returnable_lines(order: Order) -> list[OrderLine]:
     return list(
         OrderLine.objects.filter(order=order).select_related("variant__product").order_by("pk")
     )
+
+
+# --- The customer's side ------------------------------------------------------------------
+
+
+def customer_returns(customer: Customer):
+    """My returns: the customer's returns (also those staff created for them), newest
+    first, with their order and item count in the same query."""
+    return (
+        return_list()
+        .filter(customer=customer)
+        .select_related(None)
+        .select_related("order")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def customer_order_returns(*, customer: Customer, order: Order):
+    return customer_returns(customer).filter(order=order)
+
+
+def customer_return(*, customer: Customer, pk) -> Return:
+    """One of the customer's own returns; any other id is a 404 (SPEC §1)."""
+    try:
+        return Return.objects.select_related("order", "reason", "action").get(
+            pk=pk, customer=customer
+        )
+    except (Return.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def customer_facing_choices(rma: Return) -> dict[str, str]:
+    """The return's reason and action as the customer may read them: catalog entries the
+    shop shows to customers, and the customer's own words; staff-only entries and what
+    staff typed for themselves stay in the backoffice."""
+    shown = {}
+    for name in ("reason", "action"):
+        entry, text = getattr(rma, name), getattr(rma, f"{name}_text")
+        if entry is not None:
+            shown[name] = entry.name if entry.visible_to_customers else ""
+        else:
+            shown[name] = text if rma.origin == Return.Origin.CUSTOMER else ""
+    return shown
+
+
+def requested_return(*, customer: Customer, token) -> Return | None:
+    """The return a request form with this one-time token already created, if any."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return Return.objects.filter(customer=customer, request_token=token).first()
+
+
+def customer_catalog() -> list[CatalogEntry]:
+    """The reasons and actions a customer may choose: active and visible to customers."""
+    return list(catalog_entries().filter(active=True, visible_to_customers=True))

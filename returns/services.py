@@ -6,10 +6,12 @@ order. Nobody ever locks them the other way round, so concurrent saves wait for 
 and never deadlock. Checks run after the locks, on rows nobody else can change meanwhile.
 """
 
+import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +20,9 @@ from accounts.services import audit_record, diff_fields
 from inventory.models import StockMovement
 from inventory.selectors import stock_linked_to_pos
 from inventory.services import StockChange, stock_apply
-from orders.models import Order, OrderLine
+from orders.models import Customer, Order, OrderLine
 
+from . import selectors
 from .models import (
     FINAL_STATUSES,
     RELEASED_STATUSES,
@@ -34,7 +37,7 @@ from .models import (
     ReturnSettings,
     Status,
 )
-from .notifications import queue_status_email
+from .notifications import queue_request_email, queue_status_email
 
 # --- Domain errors (their messages are shown on the form) ------------------------------
 
@@ -106,13 +109,15 @@ def return_create(
     customer_comment: str = "",
     staff_note: str = "",
     notify_customer: bool = False,
+    request_token: uuid.UUID | None = None,
 ) -> Return:
     """Create a return in status New with one line per order line in `quantities`
     ({order line id: quantity}).
 
     Locks the order row first, so two creations for the same order run one after the
     other and can never hold more of a line than was bought (the check constraint on
-    OrderLine.returned_quantity backs this up in the database).
+    OrderLine.returned_quantity backs this up in the database). `request_token` is the
+    customer's one-time form token (see return_request).
     """
     quantities = {int(pk): int(qty) for pk, qty in quantities.items() if qty}
     if not quantities:
@@ -143,6 +148,7 @@ def return_create(
             created_by=user if getattr(user, "pk", None) else None,
             created_at=now,
             updated_at=now,
+            request_token=request_token,
         )
         ReturnLine.objects.bulk_create(
             [ReturnLine(rma=rma, order_line_id=pk, quantity=qty) for pk, qty in quantities.items()]
@@ -169,6 +175,84 @@ def return_create(
         if notify_customer:
             _notify_customer(rma, user)
         return rma
+
+
+# --- A customer's request -------------------------------------------------------------
+
+
+def return_request(
+    *,
+    customer: Customer,
+    order: Order,
+    quantities: dict[int, int],
+    reason: Choice,
+    action: Choice = Choice(),
+    comment: str = "",
+    token: uuid.UUID,
+) -> tuple[Return, bool]:
+    """A customer requests a return from their account: (the return, created?).
+
+    Guarantees, in one transaction under the order's row lock:
+    - idempotency: `token` is the one-time token issued with the request form. If this
+      customer already sent it (double click, back and resubmit, two tabs), the return it
+      created is given back with created=False and nothing is written. A unique constraint
+      on (customer, request_token) backs this up in the database;
+    - eligibility (SPEC §5) is checked again on the locked rows, with the same selector the
+      pages use: ReturnsNotAllowed, with its plain-words reason, when the order is not
+      eligible (returns switched off, not shipped, period over, nothing left);
+    - only catalog entries that are active and visible to customers are accepted (or the
+      customer's own text); the quantity rule holds as for every return.
+    Another customer's order is a 404, as everywhere on the customer's side.
+
+    The return is created in New, origin customer, `comment` as its customer comment. The
+    shop's "new return request" e-mail is recorded in the same transaction.
+    """
+    try:
+        with transaction.atomic():
+            locked = (
+                Order.objects.select_for_update(of=("self",))
+                .filter(pk=order.pk, customer=customer)
+                .first()
+            )
+            if locked is None:
+                raise Http404
+            # Read after the lock: a twin request that got the lock first is committed now.
+            existing = selectors.requested_return(customer=customer, token=token)
+            if existing is not None:
+                return existing, False
+            lines = list(OrderLine.objects.filter(order=locked))
+            eligibility = selectors.return_eligibility(locked, lines=lines)
+            if not eligibility.eligible:
+                raise ReturnsNotAllowed(eligibility.reason)
+            # return_create checks kind and active; customers also only get what they see.
+            for choice, field in ((reason, "reason"), (action, "action")):
+                if choice.entry is not None and not choice.entry.visible_to_customers:
+                    raise InvalidReturnInput(_("Choose an entry from the list."), field=field)
+            rma = return_create(
+                order=locked,
+                quantities=quantities,
+                user=customer.user,
+                origin=Return.Origin.CUSTOMER,
+                reason=reason,
+                action=action,
+                customer_comment=comment.strip(),
+                request_token=token,
+            )
+            _notify_shop(rma)
+            return rma, True
+    except IntegrityError:
+        # One token sent for two different orders (only a forged form does that) does not
+        # share an order lock; the unique constraint decides and the first return wins.
+        existing = selectors.requested_return(customer=customer, token=token)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _notify_shop(rma: Return) -> None:
+    """The shop's "a customer requested a return" e-mail, recorded in the caller's
+    transaction."""
+    queue_request_email(rma)
 
 
 # --- Change -------------------------------------------------------------------------

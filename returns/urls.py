@@ -25,4 +25,11 @@ urlpatterns = [
         name="catalog-delete",
     ),
     path("backoffice/settings/account-service/", views.account_service_settings, name="settings"),
+    path(
+        "account/orders/<str:number>/request-return/",
+        views.account_request,
+        name="account-request",
+    ),
+    path("account/returns/", views.account_return_list, name="account-list"),
+    path("account/returns/<int:pk>/", views.account_return_detail, name="account-detail"),
 ]

@@ -1,5 +1,5 @@
-"""Backoffice pages of returns. Thin: read through selectors, write through services, turn
-domain errors into messages on the form."""
+"""Pages of returns: the backoffice's, and the customer's in their account. Thin: read
+through selectors, write through services, turn domain errors into messages on the form."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,14 +10,22 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import backoffice_required, settings_required
 from inventory.selectors import stock_linked_to_pos
-from orders.selectors import order_detail
+from orders.permissions import customer_required
+from orders.selectors import customer_order, order_detail
 
 from . import history, selectors, services
 from .filters import ReturnFilter
-from .forms import CatalogEntryForm, ReturnChangeForm, ReturnCreateForm, ReturnSettingsForm
+from .forms import (
+    CatalogEntryForm,
+    ReturnChangeForm,
+    ReturnCreateForm,
+    ReturnRequestForm,
+    ReturnSettingsForm,
+)
 from .models import CatalogEntry, Return, Status
 
 PAGE_SIZE = 50
+ACCOUNT_PAGE_SIZE = 20
 
 
 @backoffice_required(perm="returns.view_return")
@@ -211,3 +219,108 @@ def account_service_settings(request):
         messages.success(request, _("Account & service settings saved."))
         return redirect("returns:settings")
     return render(request, "returns/settings.html", {"form": form, "section": "settings"})
+
+
+# --- The customer's account: request a return, My returns -----------------------------------
+
+
+@customer_required
+def account_request(request, number):
+    """Request a return for one of my orders. Another customer's order is a 404 before
+    anything else; an order that is not eligible (returns switched off, not shipped,
+    period over, nothing left) gets a page saying why, for GET and POST alike."""
+    customer = request.customer
+    order = customer_order(customer=customer, number=number)
+    if request.method == "POST":
+        # The same form sent again (back button, double click): show what it created.
+        existing = selectors.requested_return(customer=customer, token=request.POST.get("token"))
+        if existing is not None:
+            return _already_requested(request, existing)
+    order_lines = list(selectors.returnable_lines(order))
+    eligibility = selectors.return_eligibility(order, lines=order_lines)
+    if not eligibility.eligible:
+        return _refused(request, order, eligibility.reason)
+    form = ReturnRequestForm(
+        request.POST if request.method == "POST" else None,
+        order_lines=order_lines,
+        returnable=eligibility.returnable,
+        catalog=selectors.customer_catalog(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rma, created = services.return_request(
+                customer=customer,
+                order=order,
+                quantities=form.quantities(),
+                reason=form.choice("reason"),
+                action=form.choice("action"),
+                comment=form.cleaned_data["comment"],
+                token=form.cleaned_data["token"],
+            )
+        except services.ReturnsNotAllowed as error:
+            return _refused(request, order, error.message)
+        except services.ReturnError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if not created:
+                return _already_requested(request, rma)
+            messages.success(
+                request,
+                _(
+                    "Thank you. We received your return request %(number)s and will let you "
+                    "know when we have handled it."
+                )
+                % {"number": rma.number},
+            )
+            return redirect("returns:account-detail", rma.pk)
+    return render(
+        request,
+        "returns/account_request.html",
+        {"order": order, "form": form, "eligibility": eligibility, "section": "orders"},
+    )
+
+
+def _refused(request, order, reason):
+    # 403: the customer may see this order, but the shop refuses the request right now.
+    # The page is an ordinary account page that says why, with the way back.
+    return render(
+        request,
+        "returns/account_request_refused.html",
+        {"order": order, "reason": reason, "section": "orders"},
+        status=403,
+    )
+
+
+def _already_requested(request, rma):
+    messages.info(
+        request,
+        _("You already sent this return request; this is return %(number)s.")
+        % {"number": rma.number},
+    )
+    return redirect("returns:account-detail", rma.pk)
+
+
+@customer_required
+def account_return_list(request):
+    page = Paginator(selectors.customer_returns(request.customer), ACCOUNT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "returns/account_list.html", {"page": page, "section": "returns"})
+
+
+@customer_required
+def account_return_detail(request, pk):
+    rma = selectors.customer_return(customer=request.customer, pk=pk)
+    return render(
+        request,
+        "returns/account_detail.html",
+        {
+            "rma": rma,
+            "shown": selectors.customer_facing_choices(rma),
+            "lines": selectors.return_lines(rma),
+            "timeline": history.timeline(
+                selectors.return_timeline(rma, for_customer=True), for_customer=True
+            ),
+            "section": "returns",
+        },
+    )

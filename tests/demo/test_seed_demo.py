@@ -47,3 +47,21 @@ def test_seed_demo_refuses_to_run_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.filter(email="admin@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_customer_can_see_every_eligibility_answer(settings):
+    """Request return on a recent order, and the two reasons why not (period over, not
+    shipped yet) on others: the demo shows them all."""
+    from returns.selectors import return_eligibilities
+
+    settings.DEBUG = True
+    # A small shop, where the generated returns would otherwise reach the demo customer.
+    call_command("seed_demo", "--customers", "3", "--orders", "20", "--returns", "200")
+    customer = Customer.objects.get(user__email="customer@example.com")
+    answers = return_eligibilities(customer.orders.all()).values()
+    reasons = [answer.reason for answer in answers if not answer.eligible]
+    assert any(answer.eligible for answer in answers)
+    assert any(reason.startswith("The return period for this order ended on") for reason in reasons)
+    assert any(reason.startswith("This order has not shipped yet.") for reason in reasons)
+    assert customer.returns.exists()

@@ -3,6 +3,7 @@
 import random
 import threading
 import time
+import uuid
 
 import pytest
 from django.db import connection, connections
@@ -16,6 +17,7 @@ from returns import services
 from returns.models import Return, ReturnLine
 from tests.factories import (
     CatalogEntryFactory,
+    CustomerFactory,
     OrderFactory,
     OrderLineFactory,
     StaffUserFactory,
@@ -202,3 +204,50 @@ def test_the_return_is_locked_before_anything_is_written():
         i for i, s in enumerate(sql) if s.startswith('UPDATE "inventory_variant"')
     )
     assert variant_lock < variant_update
+
+
+def test_one_request_form_sent_many_times_at_once_creates_one_return():
+    """A double click, or a customer pressing Send in two tabs: the same one-time token
+    arrives on many connections at once, and one return comes out."""
+    customer = CustomerFactory()
+    line = OrderLineFactory(order__customer=customer, quantity=3)
+    reason = CatalogEntryFactory(kind="reason", name="Too small")
+    token = uuid.uuid4()
+
+    def send(_i):
+        return services.return_request(
+            customer=customer,
+            order=line.order,
+            quantities={line.pk: 1},
+            reason=services.Choice(entry=reason),
+            token=token,
+        )
+
+    results, seconds = run_together(THREADS, send)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert [created for _rma, created in results].count(True) == 1
+    assert {rma.pk for rma, _created in results} == {Return.objects.get().pk}
+    assert OrderLine.objects.get(pk=line.pk).returned_quantity == 1
+    print(f"\n{THREADS} concurrent sends of one request form: 1 return, {seconds:.2f}s")
+
+
+def test_concurrent_requests_for_the_last_items_create_one_return():
+    customer = CustomerFactory()
+    line = OrderLineFactory(order__customer=customer, quantity=2)
+    reason = CatalogEntryFactory(kind="reason", name="Too small")
+
+    def send(_i):
+        return services.return_request(
+            customer=customer,
+            order=line.order,
+            quantities={line.pk: 2},
+            reason=services.Choice(entry=reason),
+            token=uuid.uuid4(),
+        )
+
+    results, _seconds = run_together(THREADS, send)
+    created = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, services.ReturnsNotAllowed)]
+    assert (len(created), len(refused)) == (1, THREADS - 1), results
+    assert "already been returned" in refused[0].message
+    assert Return.objects.count() == 1
