@@ -56,5 +56,9 @@ messages: $(INSTALLED)
 	DEBUG=true $(MANAGE) makemessages -l nl --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*"
 	DEBUG=true $(MANAGE) compilemessages -l nl --ignore ".venv"
 
+## make bench: a 1,000,000-return shop in PostgreSQL, page timings and a load run (see docs/benchmarks.md)
+bench: $(INSTALLED)
+	bash bench/run.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -535,3 +535,6 @@ def ensure_returns(count: int, rng: random.Random) -> None:
             missing -= len(chunk)
             bar.update(len(chunk))
     bar.close()
+    from returns.services import return_counts_rebuild
+
+    return_counts_rebuild()

@@ -56,14 +56,23 @@ class StockMovement(models.Model):
         RETURN_REVERSAL = "return_reversal", _("Return reversal")
 
     variant = models.ForeignKey(
-        Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="movements"
+        Variant,
+        verbose_name=_("variant"),
+        on_delete=models.PROTECT,
+        related_name="movements",
+        db_index=False,  # inv_movement_variant_idx starts with it
     )
     delta = models.IntegerField(_("change"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     # What caused the movement (a return line, say). Generic, because inventory knows
     # nothing about the apps that move stock.
     reference_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # inv_movement_ref_idx starts with it
     )
     reference_id = models.PositiveBigIntegerField(null=True, blank=True)
     reference = GenericForeignKey("reference_type", "reference_id")

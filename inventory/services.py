@@ -36,7 +36,8 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
     totals: dict[int, int] = defaultdict(int)
     for change in changes:
         totals[change.variant_id] += change.delta
-    with transaction.atomic():
+    # No savepoint when called inside a caller's transaction: a failure here fails theirs.
+    with transaction.atomic(savepoint=False):
         locked = list(
             Variant.objects.select_for_update(of=("self",))
             .filter(pk__in=totals)

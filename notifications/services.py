@@ -157,7 +157,8 @@ def email_queue(
         values = {str(key): "" if value is None else str(value) for key, value in context.items()}
     rendered = render_email(subject=subject, body=body, values=values)
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failure here fails theirs anyway.
+    with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(
             event=event,
             language=language,

@@ -43,7 +43,11 @@ class Order(models.Model):
 
     number = models.CharField(_("order number"), max_length=32, unique=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,  # orders_customer_idx starts with it
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -84,7 +84,25 @@ class ReturnFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
 
     def sort_filter(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
+        # Not a filter: the pagination sorts (by SORTS[value]), as it needs the sort columns.
+        return queryset
+
+    @property
+    def cleaned(self) -> dict:
+        """The valid part of the filter form (invalid values are simply ignored)."""
+        self.is_valid()
+        data = getattr(self.form, "cleaned_data", {})  # an unbound form has none
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+    @property
+    def ordering(self) -> tuple[str, str]:
+        return SORTS.get(self.cleaned.get("sort"), SORTS["newest"])
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter other than status and reason applies (those two are counted
+        ahead of time; the others have to be counted on the spot)."""
+        return any(name in self.cleaned for name in ("q", "created_from", "created_to"))
 
     def without_status(self):
         """The same filters but for the status, for the counts on the status tabs."""

@@ -1,16 +1,17 @@
 """Every write to a return goes through here.
 
 Each service runs in one transaction and takes its row locks in one order: the return
-first, then its order, then (inside inventory.services.stock_apply) the variants in key
-order. Nobody ever locks them the other way round, so concurrent saves wait for each other
-and never deadlock. Checks run after the locks, on rows nobody else can change meanwhile.
+first, then its order, then the per-status counts, then (inside
+inventory.services.stock_apply) the variants in key order. Nobody ever locks them the
+other way round, so concurrent saves wait for each other and never deadlock. Checks run
+after the locks, on rows nobody else can change meanwhile.
 """
 
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from .models import (
     TRANSITIONS,
     CatalogEntry,
     Return,
+    ReturnCount,
     ReturnEvent,
     ReturnLine,
     ReturnNote,
@@ -157,6 +159,7 @@ def return_create(
             OrderLine.objects.filter(pk=pk).update(
                 returned_quantity=F("returned_quantity") + quantity
             )
+        _adjust_counts({(Status.NEW, rma.reason_id or 0): 1})
         _record(
             rma,
             ReturnEvent.Kind.CREATED,
@@ -285,7 +288,12 @@ def return_change(
     recorded in the same transaction when `notify_customer` is on and the status changed.
     """
     with transaction.atomic():
-        rma = Return.objects.select_for_update().get(pk=rma.pk)
+        # One query: the lock, and what the history and the e-mail will need from it.
+        rma = (
+            Return.objects.select_for_update(of=("self",))
+            .select_related("reason", "action", "customer__user", "order")
+            .get(pk=rma.pk)
+        )
         if rma.version != version:
             raise ReturnChangedMeanwhile
         # A deactivated entry stays acceptable on the returns that already use it.
@@ -306,12 +314,15 @@ def return_change(
         changes = diff_fields(rma, _field_values(rma, reason, action, customer_comment))
         if update_stock is not None and not pos_linked and update_stock != rma.update_stock:
             changes["update_stock"] = (rma.update_stock, update_stock)
+        counted_before = (old_status, rma.reason_id or 0)
         for field, (_old, new) in changes.items():
             setattr(rma, field, new)
         rma.status = new_status
         rma.version += 1
         rma.updated_at = timezone.now()
         rma.save()
+        if (new_status, rma.reason_id or 0) != counted_before:
+            _adjust_counts({counted_before: -1, (new_status, rma.reason_id or 0): 1})
 
         if new_status != old_status:
             _record(
@@ -368,7 +379,12 @@ def restock_target(*, status: str, update_stock: bool, pos_linked: bool, quantit
 
 def _lock_order(order_id: int) -> None:
     # Every writer of OrderLine.returned_quantity holds this lock first.
-    list(Order.objects.select_for_update(of=("self",)).filter(pk=order_id).values_list("pk"))
+    list(
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk=order_id)
+        .order_by()
+        .values_list("pk")
+    )
 
 
 def _check_transition(old: str, new: str, user) -> bool:
@@ -504,6 +520,40 @@ def _describe_changes(changes: dict) -> dict:
     return {field: [plain(old), plain(new)] for field, (old, new) in changes.items()}
 
 
+def _adjust_counts(deltas: dict[tuple[str, int], int]) -> None:
+    """Move the per-status counts (ReturnCount) by `deltas`, in key order: every writer
+    takes these rows' locks in the same order, after the return's, so no deadlock."""
+    rows = [(status, reason, delta) for (status, reason), delta in sorted(deltas.items()) if delta]
+    if not rows:
+        return
+    table = ReturnCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" AS c ("status", "reason_key", "count") VALUES '  # noqa: S608
+            + ", ".join(["(%s, %s, %s)"] * len(rows))
+            + " ON CONFLICT (status, reason_key)"
+            + ' DO UPDATE SET "count" = c."count" + excluded."count"',
+            [value for row in rows for value in row],
+        )
+
+
+def return_counts_rebuild() -> None:
+    """Recount ReturnCount from the returns themselves (after a bulk load, or to repair).
+    Locks the counts table while it counts, so no save moves a count meanwhile."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f'LOCK TABLE "{ReturnCount._meta.db_table}" IN EXCLUSIVE MODE')
+        ReturnCount.objects.all().delete()
+        counts: dict[tuple[str, int], int] = {}
+        for row in Return.objects.order_by().values("status", "reason_id").annotate(n=Count("pk")):
+            key = (row["status"], row["reason_id"] or 0)
+            counts[key] = counts.get(key, 0) + row["n"]
+        ReturnCount.objects.bulk_create(
+            [ReturnCount(status=s, reason_key=r, count=n) for (s, r), n in sorted(counts.items())]
+        )
+
+
 def _record(rma, kind, user, **fields) -> ReturnEvent:
     return ReturnEvent.objects.create(
         rma=rma, kind=kind, actor=user if getattr(user, "pk", None) else None, **fields
@@ -536,7 +586,7 @@ def return_record_email(
     failed with the error), so the timeline shows every attempt. Runs in the transaction
     of whoever changed the e-mail's state; unknown states are ignored."""
     kind = EMAIL_EVENTS.get(state)
-    if kind is None or not Return.objects.filter(pk=rma_id).exists():
+    if kind is None:
         return None
     return ReturnEvent.objects.create(
         rma_id=rma_id,

@@ -12,6 +12,7 @@ from accounts.permissions import backoffice_required, settings_required
 from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
+from returns_backoffice.pagination import seek_page
 
 from . import history, selectors, services
 from .filters import ReturnFilter
@@ -31,19 +32,30 @@ ACCOUNT_PAGE_SIZE = 20
 @backoffice_required(perm="returns.view_return")
 def return_list(request):
     filterset = ReturnFilter(request.GET or None, queryset=selectors.return_list())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(filterset.without_status())
-    current = filterset.form.cleaned_data.get("status") if filterset.is_valid() else ""
-    tabs = [(code, label, counts[code]) for code, label in Status.choices]
+    cleaned = filterset.cleaned
+    if filterset.narrowed:
+        counts = selectors.status_counts_of(filterset.without_status())
+    else:
+        counts = selectors.status_counts(reason=cleaned.get("reason"))
+    status = cleaned.get("status", "")
+    page = seek_page(
+        filterset.qs,
+        ordering=filterset.ordering,
+        size=PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     return render(
         request,
         "returns/return_list.html",
         {
             "filter": filterset,
             "page": page,
-            "tabs": tabs,
-            "all_count": sum(counts.values()),
-            "current_status": current or "",
+            "tabs": [(code, label, counts.counts[code]) for code, label in Status.choices],
+            "all_count": counts.total,
+            "total": counts.counts[status] if status and counts.exact else counts.total,
+            "exact": counts.exact,
+            "current_status": status,
             "section": "returns",
         },
     )

@@ -427,3 +427,25 @@ def test_create_return_says_so_when_nothing_is_left_to_return(staff_client, line
     page = staff_client.get("/backoffice/orders/ORD-1/create-return/")
     assert "nothing left to return" in page.text
     assert page.context["form"].fields[f"line_{line.pk}"].disabled
+
+
+def test_the_returns_list_pages_with_cursors(staff_client, many_returns):
+    first = staff_client.get("/backoffice/returns/")
+    assert len(first.context["page"]) == 50 and first.context["total"] == 55
+    second = staff_client.get("/backoffice/returns/", {"after": first.context["page"].next_cursor})
+    assert len(second.context["page"]) == 5
+    assert not {r.pk for r in first.context["page"]} & {r.pk for r in second.context["page"]}
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+
+
+def test_a_large_filtered_list_says_more_than(staff_client, many_returns, monkeypatch):
+    from returns import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    page = staff_client.get("/backoffice/returns/", {"q": "Chris"})
+    assert "More than 10 returns" in page.text
+
+
+@pytest.fixture
+def many_returns(customer, make_return):
+    return [make_return(OrderLineFactory(order__customer=customer, quantity=1)) for _ in range(55)]

@@ -1,4 +1,5 @@
 import random
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,23 +28,35 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
+    def step(self, name, function, *args):
+        """Run one step and say how long it took (the large shop's budget is minutes)."""
+        started = time.monotonic()
+        result = function(*args)
+        self.stdout.write(f"  {name}: {time.monotonic() - started:.1f}s")
+        return result
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo creates logins with known passwords, so it only runs with DEBUG on."
             )
         rng = random.Random(options["seed"])
-        users = builders.ensure_logins()
-        variants = builders.ensure_catalog(rng)
+        started = time.monotonic()
+        users = self.step("logins", builders.ensure_logins)
+        variants = self.step("catalog", builders.ensure_catalog, rng)
         if options["products"]:
-            variants = builders.ensure_extra_products(options["products"], rng)
-        builders.ensure_demo_orders(Customer.objects.get(user=users["Customer"]), variants, rng)
-        builders.ensure_customers(options["customers"], rng)
-        builders.ensure_orders(options["orders"], variants, rng)
-        builders.ensure_return_catalog()
-        builders.ensure_demo_returns(users, rng)
+            variants = self.step(
+                "products", builders.ensure_extra_products, options["products"], rng
+            )
+        customer = Customer.objects.get(user=users["Customer"])
+        self.step("demo orders", builders.ensure_demo_orders, customer, variants, rng)
+        self.step("customers", builders.ensure_customers, options["customers"], rng)
+        self.step("orders", builders.ensure_orders, options["orders"], variants, rng)
+        self.step("return reasons and actions", builders.ensure_return_catalog)
+        self.step("demo returns", builders.ensure_demo_returns, users, rng)
         if options["returns"]:
-            builders.ensure_returns(options["returns"], rng)
+            self.step("returns", builders.ensure_returns, options["returns"], rng)
+        self.stdout.write(f"  in all: {time.monotonic() - started:.1f}s")
         self.print_logins()
 
     def print_logins(self):

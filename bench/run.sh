@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make bench`: build a large shop in PostgreSQL, time the pages, then a load run.
+# Sizes and the database can be set from the environment, e.g. for a quick smoke run:
+#   BENCH_ORDERS=5000 BENCH_RETURNS=10000 BENCH_LOAD_SECONDS=10 make bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/returns_bench}"
+CUSTOMERS="${BENCH_CUSTOMERS:-200000}"
+ORDERS="${BENCH_ORDERS:-400000}"
+RETURNS="${BENCH_RETURNS:-1000000}"
+PRODUCTS="${BENCH_PRODUCTS:-300}"
+REQUESTS="${BENCH_REQUESTS:-200}"
+LOAD_SECONDS="${BENCH_LOAD_SECONDS:-60}"
+PY=.venv/bin/python
+mkdir -p bench-results
+
+command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null; }
+
+db="${DATABASE_URL##*/}"
+if [ "${BENCH_KEEP_DATA:-0}" != "1" ]; then
+  psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\""
+fi
+
+echo "=== machine"
+{ nproc; free -g | awk '/Mem:/ {print $2 " GiB"}'; psql "$DATABASE_URL" -tAc "SHOW server_version"; } | paste -sd ' ' | \
+  awk '{print "cores: " $1 ", memory: " $2 " " $3 ", PostgreSQL " $4}' | tee bench-results/machine.txt
+
+echo "=== build the shop: $ORDERS orders, $RETURNS returns"
+DEBUG=true $PY manage.py migrate -v0
+start=$(date +%s)
+DEBUG=true $PY manage.py seed_demo --products "$PRODUCTS" --customers "$CUSTOMERS" --orders "$ORDERS" --returns "$RETURNS" | tee bench-results/seed.txt
+echo "build: $(( $(date +%s) - start ))s" | tee -a bench-results/seed.txt
+psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+
+export DEBUG=false SECRET_KEY="${SECRET_KEY:-bench-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')}" ALLOWED_HOSTS=127.0.0.1,localhost
+export SECURE_SSL_REDIRECT=false
+$PY manage.py collectstatic --noinput -v0
+
+echo "=== pages (server-side, $REQUESTS requests each)"
+$PY manage.py bench_pages --requests "$REQUESTS" --json bench-results/pages.json
+
+echo "=== load run (gunicorn, 2 workers, wrk, ${LOAD_SECONDS}s)"
+$PY manage.py bench_load --seconds "$LOAD_SECONDS" --json bench-results/load.json
