@@ -45,9 +45,9 @@ def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # The same words whether or not the address belongs to an account: attempts are
     # counted for any address typed, so the lock itself reveals nothing either.
-    return _(
-        "Too many failed attempts to log in. Wait %(minutes)s minutes and try again."
-    ) % {"minutes": minutes}
+    return _("Too many failed attempts to log in. Wait %(minutes)s minutes and try again.") % {
+        "minutes": minutes
+    }
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -27,7 +27,6 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=False)
 
 
-
 def _weak_secret(key: str) -> bool:
     # The same rule as Django's own deploy check (security.W009), so a key that passes
     # here passes there.
@@ -210,7 +209,8 @@ _proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 if _proxy_ssl_header:
     if len(_proxy_ssl_header) != 2:
         raise ImproperlyConfigured(
-            "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+            "e.g. HTTP_X_FORWARDED_PROTO,https"
         )
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)

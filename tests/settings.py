@@ -10,9 +10,7 @@ import os
 
 # A public key, but one that passes the strength rule settings.py applies when DEBUG is
 # off (50+ characters, 5+ different ones), so the tests run the production code path.
-os.environ.setdefault(
-    "SECRET_KEY", "tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
-)
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 # The test client and the browser tests' live server speak plain HTTP: with the redirect
 # every request would answer 301 to https://.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -21,7 +19,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 # HSTS needs no override: SecurityMiddleware only sends it on HTTPS responses.
 
-from returns_backoffice.settings import *  # noqa: E402, F403
+from returns_backoffice.settings import *  # noqa: F403
 
 # Speed only: hashing with PBKDF2 would make every login in the suite slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,18 +27,16 @@ class _Finder(HTMLParser):
                 self.problems.append(f"{where}: a style= attribute")
             elif name.startswith("on"):
                 self.problems.append(f"{where}: an inline event handler {name}=")
-            elif name in URL_ATTRIBUTES and (value or "").strip().lower().startswith(
-                "javascript:"
-            ):
+            elif name in URL_ATTRIBUTES and (value or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"{where}: a javascript: URL in {name}=")
         if tag == "script":
             code = (attrs.get("type") or "text/javascript").lower() not in DATA_SCRIPT_TYPES
             self.in_code_script = code
             if code and not attrs.get("src"):
                 self.problems.append(f"{where}: an inline <script> (no src)")
-        if tag in ("script", "link") and _foreign(attrs.get("src") or attrs.get("href") or ""):
-            if tag == "script" or "stylesheet" in (attrs.get("rel") or ""):
-                self.problems.append(f"{where}: loads from another site")
+        loads = tag == "script" or (tag == "link" and "stylesheet" in (attrs.get("rel") or ""))
+        if loads and _foreign(attrs.get("src") or attrs.get("href") or ""):
+            self.problems.append(f"{where}: loads from another site")
 
     def handle_endtag(self, tag):
         if tag == "script":

@@ -395,9 +395,7 @@ def route_for(pattern: Pattern) -> Route | None:
 def cases() -> list[Case]:
     """Every pattern with its row; patterns without one are left out here and reported
     by test_every_url_pattern_has_a_row."""
-    return [
-        Case(pattern, route) for pattern in project_patterns() if (route := route_for(pattern))
-    ]
+    return [Case(pattern, route) for pattern in project_patterns() if (route := route_for(pattern))]
 
 
 def unlisted_patterns() -> list[str]:

@@ -14,9 +14,7 @@ ADMIN_SITE_CASES = [case for case in cases() if case.key.startswith(ADMIN_SITE_P
 
 def _csrf_clients(world):
     # Logged in before anything is compared: logging in writes last_login.
-    return {
-        role: world.client(role, enforce_csrf_checks=True) for role in world.clients
-    }
+    return {role: world.client(role, enforce_csrf_checks=True) for role in world.clients}
 
 
 def _post_without_token(case, world, clients):

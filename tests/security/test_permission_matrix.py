@@ -11,8 +11,8 @@ from .matrix import (
     ADMIN_SITE_PREFIX,
     NOT_FOUND,
     RECORDED_CASES,
-    cases,
     case_ids,
+    cases,
     stale_rows,
     unlisted_patterns,
 )

@@ -50,7 +50,7 @@ class World:
     clients: dict[str, Client] = field(default_factory=dict)
 
     def resolve(self, path: str):
-        """"return_a.pk" -> the value, for the parameters of the URL table."""
+        """ "return_a.pk" -> the value, for the parameters of the URL table."""
         value = self
         for part in path.split("."):
             value = getattr(value, part)
