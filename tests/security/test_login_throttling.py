@@ -157,3 +157,12 @@ def test_behind_a_proxy_forged_addresses_do_not_spread_the_count(client, db):
         HTTP_X_FORWARDED_FOR="6.6.6.6, 7.7.7.7",
     )
     assert response.status_code == 429
+
+
+def test_a_login_without_request_is_not_throttled_but_still_checks_the_password(client, db):
+    """Client.login() and shell code call authenticate() without a request: no client to
+    count, so no lockout, but the password is checked as always."""
+    staff = factories.StaffUserFactory()
+    assert not client.login(username=staff.email, password="wrong")
+    assert client.login(username=staff.email, password=PASSWORD)
+    assert not AccessAttempt.objects.exists()
