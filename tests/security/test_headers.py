@@ -108,3 +108,18 @@ def test_the_checker_finds_what_the_csp_blocks():
     )
     # style=, onclick=, <style>, the inline script (tag and body), javascript:, the CDN.
     assert len(csp_problems(page)) == 7
+
+
+EVIL = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"]
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_redirects_after_login_and_language_switch_stay_on_this_site(client, staff, target):
+    """ASVS 3.7.2: a `next` pointing elsewhere is ignored, not followed."""
+    response = client.post(
+        f"/backoffice/login/?next={target}",
+        {"username": staff.email, "password": "secret-pass-123", "next": target},
+    )
+    assert response.status_code == 302 and response["Location"] == "/backoffice/"
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
