@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
+
+from .throttling import lockout_message
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -28,6 +31,17 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def get_invalid_login_error(self):
+        # django-axes flags the request when this failure (or an earlier one) reached the
+        # limit for this address from this client; say so instead of "wrong password".
+        if getattr(self.request, "axes_locked_out", False):
+            return forms.ValidationError(lockout_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
+    @property
+    def locked_out(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "locked_out")
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

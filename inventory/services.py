@@ -29,6 +29,9 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
     order wait for each other instead of deadlocking; on-hand is updated with F() in the
     database, never from a value read earlier; each change becomes one ledger row in the
     same transaction. So on-hand always equals the sum of the ledger.
+
+    An unknown variant raises before anything is written; inside a caller's transaction
+    the failure fails that transaction (no savepoint of its own).
     """
     changes = [change for change in changes if change.delta]
     if not changes:

@@ -12,7 +12,8 @@ from .models import Product
 
 @backoffice_required(perm="inventory.view_product")
 def product_list(request):
-    search = request.GET.get("q", "").strip()[:100]
+    # NUL bytes are in no name or SKU, and PostgreSQL refuses them in a query.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = Paginator(selectors.product_list(search=search), 50).get_page(request.GET.get("page"))
     return render(
         request,

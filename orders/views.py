@@ -60,12 +60,25 @@ class AccountLoginView(SideLoginView):
     next_page = reverse_lazy("orders:account")
     allowed = staticmethod(lambda user: customer_of(user) is not None)
 
+    @property
+    def session_age(self):
+        # A shop customer expects to stay logged in between visits, like in any web shop;
+        # the account can only see and request returns of their own orders.
+        return settings.CUSTOMER_SESSION_AGE
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Customers see the shop in the language they chose before.
         language = customer_of(form.get_user()).language
         translation.activate(language)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
         return response
 
 

@@ -1,7 +1,8 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ SORTS = {
 
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# Dates a shop can mean. Outside them the arithmetic below (the day after, the time-zone
+# shift to UTC) runs off the calendar; such a bound is ignored like any invalid one.
+DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9000, 12, 31))]
 
 
 class ReturnFilter(django_filters.FilterSet):
@@ -52,11 +58,13 @@ class ReturnFilter(django_filters.FilterSet):
         label=_("Created from"),
         method="created_from_filter",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     created_to = django_filters.DateFilter(
         label=_("Created until"),
         method="created_to_filter",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),

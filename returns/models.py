@@ -199,7 +199,8 @@ def format_number(pk) -> str:
 def parse_number(text: str) -> int | None:
     """The key of a return number as people type it: RET-000123, ret123, #123 or 123."""
     text = text.strip().upper().removeprefix("RET").lstrip("-# ")
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
 class ReturnLine(models.Model):

@@ -586,7 +586,8 @@ def return_record_email(
     failed with the error), so the timeline shows every attempt. Runs in the transaction
     of whoever changed the e-mail's state; unknown states are ignored."""
     kind = EMAIL_EVENTS.get(state)
-    if kind is None:
+    # A reference is only text: one that names no return (anymore) records nothing.
+    if kind is None or not Return.objects.filter(pk=rma_id).exists():
         return None
     return ReturnEvent.objects.create(
         rma_id=rma_id,

@@ -2,12 +2,20 @@
 
 Everything that differs between a laptop and production comes from the environment
 (django-environ); `.env.example` documents every variable. The defaults are safe for
-production: DEBUG off, a secret key required, no hosts allowed.
+production: DEBUG off, a strong secret key required, no hosts allowed, HTTPS only, strict
+headers. `python manage.py check --deploy --fail-level WARNING` passes with them (CI runs it).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,10 +26,32 @@ if (BASE_DIR / ".env").is_file():
 
 DEBUG = env.bool("DEBUG", default=False)
 
+
+def _weak_secret(key: str) -> bool:
+    # The same rule as Django's own deploy check (security.W009), so a key that passes
+    # here passes there.
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Older keys still accepted for signatures (sessions, password reset links) while rotating.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+if not DEBUG:
+    for name, key in [("SECRET_KEY", SECRET_KEY)] + [
+        ("SECRET_KEY_FALLBACKS", key) for key in SECRET_KEY_FALLBACKS
+    ]:
+        if _weak_secret(key):
+            raise ImproperlyConfigured(
+                f"{name} must be at least {SECRET_KEY_MIN_LENGTH} random characters "
+                f"(at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, not starting "
+                f"with {SECRET_KEY_INSECURE_PREFIX!r}) when DEBUG is off. Generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+            )
+elif not SECRET_KEY:
     # Only ever used with DEBUG on (the demo shop on a laptop).
     SECRET_KEY = "django-insecure-demo-only-never-in-production"  # noqa: S105
 
@@ -42,6 +72,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     # Ours, in dependency order: each app may use the ones above it.
     "accounts",
     "inventory",
@@ -53,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,6 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a login refused for too many failures into the
+    # lockout response (see accounts/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "returns_backoffice.urls"
@@ -107,14 +143,104 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:backoffice-login"
+# The throttle comes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginThrottleBackend",
+    # Django's ModelBackend, with all of a user's permissions in one query.
+    "accounts.backends.EmailBackend",
+]
+# Checked wherever a password is set through a form (createsuperuser, the Django admin).
+# No composition rules (ASVS 6.2.5); 12 characters, common and all-digit passwords refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) ---------------------------------------------------
+# Failures are counted per e-mail address *and* client IP together: a guesser is stopped,
+# but nobody can lock someone else out from another address. The lock lifts by itself
+# after the cool-off, counted from the last failure before it; attempts made while locked
+# do not extend it. A successful login clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Our login forms call the e-mail field "username" (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Quiet start-up; failures and lockouts are still logged (without address or IP).
+AXES_VERBOSE = False
+# Reverse proxies in front of this app that append to X-Forwarded-For (0: none, the client
+# talks to gunicorn directly). Only that many entries from the right are trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Sessions and cookies ---------------------------------------------------------------
+# Backoffice (and Django admin) sessions end after SESSION_COOKIE_AGE seconds from login,
+# and by default when the browser closes. Customers stay logged in longer: their login
+# sets CUSTOMER_SESSION_AGE (orders.views.AccountLoginView).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+CUSTOMER_SESSION_AGE = env.int("CUSTOMER_SESSION_AGE", default=14 * 24 * 60 * 60)
+# Secure cookies travel over HTTPS only; the __Host- prefix also pins them to this host
+# and path "/", so a sibling subdomain cannot plant or overwrite them.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_COOKIES else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
+# No script of ours reads a cookie.
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+# Lax keeps links from e-mails working (a GET from elsewhere arrives logged in) while a
+# cross-site POST arrives without the session. "Strict" is allowed; "None" is not.
+SESSION_COOKIE_SAMESITE = env.str("SESSION_COOKIE_SAMESITE", default="Lax")
+if SESSION_COOKIE_SAMESITE not in ("Lax", "Strict"):
+    raise ImproperlyConfigured("SESSION_COOKIE_SAMESITE must be Lax or Strict.")
+CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
+
+# --- HTTPS and security headers ---------------------------------------------------------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Behind a proxy that terminates TLS, e.g. "HTTP_X_FORWARDED_PROTO,https": the header the
+# proxy sets (and strips from clients) and the value that means the request was HTTPS.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+            "e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (templates/ and static/ only); a test keeps it so.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Where browsers report violations (optional). Not kept under its own name: django-csp
+# reads a CSP_REPORT_URI setting as the old (3.x) configuration and refuses to start.
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

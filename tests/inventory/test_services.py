@@ -1,5 +1,5 @@
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
@@ -49,7 +49,7 @@ def test_several_changes_of_several_variants_apply_together_with_their_reference
 @pytest.mark.django_db
 def test_an_unknown_variant_changes_nothing_at_all():
     variant = VariantFactory()
-    with pytest.raises(Variant.DoesNotExist):
+    with pytest.raises(Variant.DoesNotExist), transaction.atomic():  # as a caller would
         stock_apply(
             changes=[
                 StockChange(variant.pk, 5, StockMovement.Kind.ADJUSTMENT),

@@ -3,7 +3,7 @@ import smtplib
 import pytest
 from django.conf import settings
 from django.core.mail import BadHeaderError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
@@ -91,7 +91,7 @@ def test_a_receiver_error_while_queueing_undoes_the_callers_change():
 
     email_state_changed.connect(broken, dispatch_uid="tests.broken")
     try:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError), transaction.atomic():  # the caller's transaction
             queue()
     finally:
         email_state_changed.disconnect(dispatch_uid="tests.broken")

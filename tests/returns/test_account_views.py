@@ -608,3 +608,10 @@ def test_switching_returns_off_in_settings_takes_the_button_away(admin_client, c
     )
     assert "Request return" not in shopper.get("/account/").text
     assert shopper.get(request_url(line.order)).status_code == 403
+
+
+def test_an_action_staff_typed_stays_off_the_customers_page(customer_client, line, make_return):
+    rma = make_return(line, action=services.Choice(text="Inspect for misuse first"))
+    page = customer_client.get(f"/account/returns/{rma.pk}/")
+    assert page.status_code == 200
+    assert "Inspect for misuse first" not in page.text

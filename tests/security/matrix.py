@@ -1,0 +1,469 @@
+"""Who may open which URL: one row per URL pattern of the project.
+
+`ROUTES` is the table. The permission matrix test walks every pattern Django knows
+(django.urls.get_resolver(), recursively, Django's admin and the language switch included),
+finds its row here and checks GET and POST for every role in tests/security/world.py;
+a pattern without a row fails the test by name. Other security tests reuse the table:
+CSRF (every POST), headers and inline-content checks (every page), hostile input.
+
+Adding a page = adding a row:
+
+    Route(
+        "account/returns/<int:pk>/",          # the pattern as Django prints it
+        get=customer_owned(),                 # who gets what on GET
+        post=NOT_ALLOWED,                     # ...and on POST (SAME: as GET)
+        params={"pk": "return_a.pk"},         # a World attribute per URL parameter
+    )
+
+Django's own admin (/django-admin/) is one rule, ADMIN_SITE, for every pattern under it:
+Django's AdminSite guards all of them the same way (is_staff, which none of our roles has),
+and the rule grows with every model registered there. Each of those patterns is still
+requested, for every role.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote, urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from .world import ADMIN, ANONYMOUS, CUSTOMER_A, CUSTOMER_B, ROLES, STAFF
+
+# --- Outcomes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    login: str | None = None  # a redirect to this login page, with ?next=<the URL asked>
+    to: str | None = None  # a redirect to exactly this URL
+    label: str = ""
+
+    def __str__(self):
+        return self.label or str(self.status)
+
+    @property
+    def allows(self) -> bool:
+        """The role gets the page, or the view did its job and redirected."""
+        return self.status in (200, 302) and self.login is None
+
+    def check(self, response, path: str) -> str | None:
+        """None when `response` is this outcome, else what went wrong."""
+        if response.status_code != self.status:
+            where = f" -> {response['Location']}" if response.has_header("Location") else ""
+            return f"expected {self}, got {response.status_code}{where}"
+        if self.login:
+            target = urlsplit(response["Location"])
+            wanted_next = parse_qs(target.query).get("next")
+            if target.path != self.login or wanted_next != [path]:
+                return f"expected {self} with next={path}, got -> {response['Location']}"
+            return None
+        if self.status == 302 and self.to and response["Location"] != self.to:
+            return f"expected a redirect to {self.to}, got -> {response['Location']}"
+        if self.status == 302 and not self.to:
+            # A normal redirect after a POST must not be a disguised trip to a login page.
+            location = urlsplit(response["Location"]).path
+            if location in LOGIN_PAGES:
+                return f"expected {self}, got a redirect to the login page {location}"
+        return None
+
+
+OK = Outcome(200, label="200")
+REDIRECT = Outcome(302, label="302 (the view's own redirect)")
+FORBIDDEN = Outcome(403, label="403")
+NOT_FOUND = Outcome(404, label="404")
+METHOD_NOT_ALLOWED = Outcome(405, label="405")
+BACKOFFICE_LOGIN = Outcome(302, login="/backoffice/login/", label="redirect to backoffice login")
+ACCOUNT_LOGIN = Outcome(302, login="/account/login/", label="redirect to account login")
+ADMIN_SITE_LOGIN = Outcome(302, login="/django-admin/login/", label="redirect to admin login")
+LOGIN_PAGES = {o.login for o in (BACKOFFICE_LOGIN, ACCOUNT_LOGIN, ADMIN_SITE_LOGIN)}
+
+
+def redirect_to(url: str) -> Outcome:
+    return Outcome(302, to=url, label=f"redirect to {url}")
+
+
+# --- Policies: what each role gets ----------------------------------------------------
+
+Policy = dict[str, Outcome]
+
+
+def public(ok: Outcome = OK) -> Policy:
+    """Anyone, logged in or not."""
+    return dict.fromkeys(ROLES, ok)
+
+
+def backoffice(ok: Outcome = OK) -> Policy:
+    """Staff and admins (SPEC §1: every backoffice URL requires login; customers get 403)."""
+    return {
+        ANONYMOUS: BACKOFFICE_LOGIN,
+        CUSTOMER_A: FORBIDDEN,
+        CUSTOMER_B: FORBIDDEN,
+        STAFF: ok,
+        ADMIN: ok,
+    }
+
+
+def admin_only(ok: Outcome = OK) -> Policy:
+    """Admins only: Settings, the reasons/actions catalog, the audit log."""
+    return {**backoffice(ok), STAFF: FORBIDDEN}
+
+
+def customer(ok: Outcome = OK) -> Policy:
+    """Any customer, about their own data; backoffice logins have no customer side."""
+    return {
+        ANONYMOUS: ACCOUNT_LOGIN,
+        CUSTOMER_A: ok,
+        CUSTOMER_B: ok,
+        STAFF: FORBIDDEN,
+        ADMIN: FORBIDDEN,
+    }
+
+
+def customer_owned(ok: Outcome = OK) -> Policy:
+    """An object of customer A: B gets 404, exactly as for an id that does not exist."""
+    return {**customer(ok), CUSTOMER_B: NOT_FOUND}
+
+
+NOT_ALLOWED = dict.fromkeys(ROLES, METHOD_NOT_ALLOWED)
+ADMIN_SITE = dict.fromkeys(ROLES, ADMIN_SITE_LOGIN)
+SAME = "same as GET"
+
+
+# --- The table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    get: Policy
+    post: Policy | str = SAME
+    # URL parameter -> World attribute path ("return_a.pk")
+    params: dict[str, str] = field(default_factory=dict)
+    # World -> form data for POST, built right before each request (so it can read the
+    # current version of a return, say). Valid data: a refused POST is refused for who
+    # sent it, not for what.
+    data: Callable | None = None
+    # True for the rows made up from the ADMIN_SITE rule, not written in ROUTES.
+    rule: bool = False
+    # False for answers that are not HTML pages (the health check).
+    html: bool = True
+
+    @property
+    def post_policy(self) -> Policy:
+        return self.get if self.post == SAME else self.post
+
+    def allowed_roles(self, method: str) -> list[str]:
+        policy = self.get if method == "GET" else self.post_policy
+        return [role for role, outcome in policy.items() if outcome.allows]
+
+
+def _return_change(world):
+    rma = type(world.return_a).objects.get(pk=world.return_a.pk)
+    line = rma.lines.get()
+    return {
+        "status": "in_progress",
+        f"line_{line.pk}": line.quantity,
+        "reason_text": rma.reason_text,
+        "action_text": rma.action_text,
+        "update_stock": "on",
+        "customer_comment": rma.customer_comment,
+        "staff_note": "Looked at it.",
+        "version": rma.version,
+    }
+
+
+def _return_create(world):
+    return {
+        f"line_{world.line_a.pk}": 1,
+        "reason": world.reason.pk,
+        "action": world.action.pk,
+        "update_stock": "on",
+        "customer_comment": "Phoned in.",
+    }
+
+
+def _return_request(world):
+    return {f"line_{world.line_a.pk}": 1, "reason_text": "Too small", "comment": "Thanks."}
+
+
+_names = iter(range(1, 1_000_000))
+
+
+def _catalog_add(world):
+    return {"kind": "reason", "reason-name": f"Reason {next(_names)}"}
+
+
+def _catalog_edit(world):
+    return {"name": f"Renamed {next(_names)}", "active": "on", "visible_to_customers": "on"}
+
+
+ROUTES: list[Route] = [
+    # --- the shop front and the language switch
+    Route("", get=public()),
+    Route(
+        "i18n/setlang/",
+        get=NOT_ALLOWED,
+        post=public(redirect_to("/")),
+        data=lambda w: {"language": "nl", "next": "/"},
+    ),
+    # --- accounts
+    Route("backoffice/login/", get=public(), data=lambda w: {}),
+    Route(
+        "backoffice/logout/",
+        get=NOT_ALLOWED,
+        post=public(redirect_to("/backoffice/login/")),
+    ),
+    Route("backoffice/settings/audit/", get=admin_only()),
+    # --- notifications: the outbox (staff read, admins resend) and the templates (admins)
+    Route("backoffice/outbox/", get=backoffice()),
+    Route("backoffice/outbox/<int:pk>/", get=backoffice(), params={"pk": "email.pk"}),
+    # These two check who asks before how (the permission, then require_POST).
+    Route(
+        "backoffice/outbox/<int:pk>/resend/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"pk": "email.pk"},
+    ),
+    Route("backoffice/settings/notification-emails/", get=admin_only()),
+    Route(
+        "backoffice/settings/notification-emails/<slug:event>/<slug:language>/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        params={"event": "email_event", "language": "email_language"},
+        data=lambda w: {"subject": "Your return {return_number}", "body": "Hello {customer_name}"},
+    ),
+    Route(
+        "backoffice/settings/notification-emails/<slug:event>/<slug:language>/reset/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"event": "email_event", "language": "email_language"},
+    ),
+    Route("healthz", get=public(), html=False),
+    # --- the backoffice
+    Route("backoffice/", get=backoffice()),
+    Route("backoffice/settings/", get=admin_only()),
+    Route("backoffice/products/", get=backoffice()),
+    Route("backoffice/products/<int:pk>/", get=backoffice(), params={"pk": "product.pk"}),
+    Route(
+        "backoffice/settings/inventory/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        data=lambda w: {"stock_linked_to_pos": "false"},
+    ),
+    Route("backoffice/orders/", get=backoffice()),
+    Route("backoffice/orders/<str:number>/", get=backoffice(), params={"number": "order_a.number"}),
+    Route("backoffice/returns/", get=backoffice()),
+    Route(
+        "backoffice/returns/<int:pk>/",
+        get=backoffice(),
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=_return_change,
+    ),
+    Route(
+        "backoffice/orders/<str:number>/create-return/",
+        get=backoffice(),
+        post=backoffice(REDIRECT),
+        params={"number": "order_a.number"},
+        data=_return_create,
+    ),
+    Route(
+        "backoffice/returns/reasons-and-actions/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        data=_catalog_add,
+    ),
+    Route(
+        "backoffice/returns/reasons-and-actions/<int:pk>/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        params={"pk": "spare_reason.pk"},
+        data=_catalog_edit,
+    ),
+    Route(
+        "backoffice/returns/reasons-and-actions/<int:pk>/move/",
+        get=NOT_ALLOWED,
+        post=admin_only(REDIRECT),
+        params={"pk": "spare_reason.pk"},
+        data=lambda w: {"direction": "up"},
+    ),
+    Route(
+        "backoffice/returns/reasons-and-actions/<int:pk>/delete/",
+        get=NOT_ALLOWED,
+        post=admin_only(REDIRECT),
+        params={"pk": "spare_reason.pk"},
+    ),
+    Route(
+        "backoffice/settings/account-service/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        data=lambda w: {"allow_returns": "on", "return_window_days": "30"},
+    ),
+    # --- the customer's account
+    Route("account/login/", get=public(), data=lambda w: {}),
+    Route(
+        "account/logout/",
+        get=NOT_ALLOWED,
+        post=public(redirect_to("/")),
+    ),
+    Route("account/", get=customer()),
+    Route("account/returns/", get=customer()),
+    Route("account/returns/<int:pk>/", get=customer_owned(), params={"pk": "return_a.pk"}),
+    Route(
+        "account/orders/<str:number>/request-return/",
+        get=customer_owned(),
+        post=customer_owned(REDIRECT),
+        params={"number": "order_a.number"},
+        data=_return_request,
+    ),
+    Route(
+        "account/orders/<str:number>/",
+        get=customer_owned(),
+        params={"number": "order_a.number"},
+    ),
+    # --- Django's admin: login and logout are open, everything else is ADMIN_SITE
+    Route("django-admin/login/", get=public(), data=lambda w: {}),
+    Route(
+        "django-admin/logout/",
+        get=dict.fromkeys(ROLES, redirect_to("/django-admin/")),
+    ),
+]
+
+ADMIN_SITE_PREFIX = "django-admin/"
+# (URL pattern, role, method) of every request the matrix made, for the run's summary.
+RECORDED_CASES: list[tuple[str, str, str]] = []
+_TABLE = {route.pattern: route for route in ROUTES}
+
+
+# --- Walking Django's URL patterns ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One URL pattern as Django resolves it: the segments of its nested includes."""
+
+    segments: tuple
+
+    @property
+    def key(self) -> str:
+        return "".join(str(segment) for segment in self.segments)
+
+    def url(self, values: dict[str, str]) -> str:
+        """The path with each parameter replaced by values[name] (URL-quoted)."""
+        path = "".join(_render(segment, values) for segment in self.segments)
+        return "/" + path
+
+
+def _render(segment, values) -> str:
+    def value(name):
+        return quote(str(values[name]), safe="")
+
+    if isinstance(segment, RoutePattern):
+        return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m[1]), str(segment))
+    assert isinstance(segment, RegexPattern), segment
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(m[1]), str(segment))
+    return text.removeprefix("^").removesuffix("$")
+
+
+def _walk(patterns, segments=()):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, (*segments, entry.pattern))
+        else:
+            assert isinstance(entry, URLPattern)
+            yield Pattern((*segments, entry.pattern))
+
+
+def project_patterns() -> list[Pattern]:
+    """Every URL pattern of the project, in resolution order."""
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _regex_groups(pattern: Pattern) -> dict[str, str]:
+    """Sample values for regex groups: the first alternative of a choice, else "x"."""
+    samples = {}
+    for segment in pattern.segments:
+        if isinstance(segment, RegexPattern):
+            for name, body in re.findall(r"\(\?P<(\w+)>([^)]*)\)", str(segment)):
+                samples[name] = body.split("|")[0] if "|" in body else "x"
+    return samples
+
+
+@dataclass(frozen=True)
+class Case:
+    """A pattern with the row that governs it."""
+
+    pattern: Pattern
+    route: Route
+
+    @property
+    def key(self) -> str:
+        return self.pattern.key
+
+    def url(self, world, **override) -> str:
+        values = {
+            **_regex_groups(self.pattern),
+            **dict.fromkeys(re.findall(r"<(?:\w+:)?(\w+)>", self.key), "1"),
+        }
+        values.update({name: world.resolve(path) for name, path in self.route.params.items()})
+        values.update(override)
+        return self.pattern.url(values)
+
+    def post_data(self, world) -> dict:
+        return self.route.data(world) if self.route.data else {}
+
+    @property
+    def int_params(self) -> list[str]:
+        return re.findall(r"<int:(\w+)>", self.key)
+
+    @property
+    def str_params(self) -> list[str]:
+        return re.findall(r"<(?:str|slug|path):(\w+)>", self.key)
+
+
+def route_for(pattern: Pattern) -> Route | None:
+    if pattern.key in _TABLE:
+        return _TABLE[pattern.key]
+    if pattern.key.startswith(ADMIN_SITE_PREFIX):
+        return Route(pattern.key, get=ADMIN_SITE, rule=True)
+    return None
+
+
+def cases() -> list[Case]:
+    """Every pattern with its row; patterns without one are left out here and reported
+    by test_every_url_pattern_has_a_row."""
+    return [Case(pattern, route) for pattern in project_patterns() if (route := route_for(pattern))]
+
+
+def unlisted_patterns() -> list[str]:
+    return [p.key for p in project_patterns() if route_for(p) is None]
+
+
+def stale_rows() -> list[str]:
+    keys = {p.key for p in project_patterns()}
+    return [route.pattern for route in ROUTES if route.pattern not in keys]
+
+
+def pages(*, admin_site: bool = False) -> list[tuple[Case, str]]:
+    """(case, role) for every HTML page a role may GET: the first role the row allows."""
+    found = []
+    for case in cases():
+        if not admin_site and case.key.startswith(ADMIN_SITE_PREFIX):
+            continue
+        if not case.route.html:
+            continue
+        roles = [role for role in case.route.allowed_roles("GET") if case.route.get[role] == OK]
+        if roles:
+            found.append((case, roles[0]))
+    return found
+
+
+def page_ids(items) -> list[str]:
+    return [f"GET /{case.key} as {role}" for case, role in items]
+
+
+def case_ids(items) -> list[str]:
+    return ["/" + case.key for case in items]

@@ -1,0 +1,189 @@
+"""A small shop with something of every kind, for the security tests: two customers (A and
+B) with an order and a return each, staff, an admin, a product, reasons and actions, and a
+logged-in test client per role.
+
+`build_world(text=...)` writes `text` into every free-text field, so the hostile-input tests
+can fill the shop with script payloads and look for them on every page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.test import Client
+
+from inventory.models import Product
+from inventory.selectors import inventory_settings
+from inventory.services import stock_receive_initial
+from notifications.models import OutgoingEmail
+from notifications.services import email_queue
+from orders.models import Customer, Order, OrderLine
+from returns import selectors as return_selectors
+from returns import services as return_services
+from returns.models import CatalogEntry, Return, ReturnNote
+from tests import factories
+
+ANONYMOUS = "anonymous"
+CUSTOMER_A = "customer A"
+CUSTOMER_B = "customer B"
+STAFF = "staff"
+ADMIN = "admin"
+ROLES = [ANONYMOUS, CUSTOMER_A, CUSTOMER_B, STAFF, ADMIN]
+
+
+@dataclass
+class World:
+    customer_a: Customer
+    customer_b: Customer
+    staff: object
+    admin: object
+    product: Product
+    order_a: Order
+    order_b: Order
+    line_a: OrderLine
+    line_b: OrderLine
+    reason: CatalogEntry  # in use by return_b, so it cannot be deleted
+    action: CatalogEntry
+    spare_reason: CatalogEntry  # used by nothing: it can be moved and deleted
+    return_a: Return  # customer A's, with a typed reason and action
+    return_b: Return  # customer B's, with catalog entries
+    note: ReturnNote
+    email: OutgoingEmail  # the status e-mail of return_a, in the outbox
+    texts: dict[str, str] = field(default_factory=dict)
+    # The notification template the matrix edits (URL parameters of its pages).
+    email_event: str = "return_status_changed"
+    email_language: str = "en"
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def resolve(self, path: str):
+        """ "return_a.pk" -> the value, for the parameters of the URL table."""
+        value = self
+        for part in path.split("."):
+            value = getattr(value, part)
+        return value
+
+    def client(self, role: str, **kwargs) -> Client:
+        """A fresh client logged in as `role` (the shared ones are in `clients`)."""
+        client = Client(**kwargs)
+        user = self.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def user(self, role: str):
+        return {
+            ANONYMOUS: None,
+            CUSTOMER_A: self.customer_a.user,
+            CUSTOMER_B: self.customer_b.user,
+            STAFF: self.staff,
+            ADMIN: self.admin,
+        }[role]
+
+
+def build_world(text: str = "") -> World:
+    """Build the shop. With `text`, every free-text field holds `text` plus a tag naming the
+    field (`texts` maps the field to exactly what was stored)."""
+
+    def t(name: str, plain: str, limit: int) -> str:
+        value = f"{text}{name}"[:limit] if text else plain
+        texts[name] = value
+        return value
+
+    texts: dict[str, str] = {}
+    staff = factories.StaffUserFactory(full_name=t("staff name", "Sam Staff", 150))
+    admin = factories.AdminUserFactory(full_name=t("admin name", "Ada Admin", 150))
+    customer_a = factories.CustomerFactory(name=t("customer A name", "Chris Customer", 200))
+    customer_b = factories.CustomerFactory(name=t("customer B name", "Olga Other", 200))
+    product = factories.ProductFactory(name=t("product name", "Sock", 200))
+    variant = factories.VariantFactory(product=product, title=t("variant title", "M", 200))
+    line_a = factories.OrderLineFactory(
+        order__customer=customer_a,
+        variant=variant,
+        quantity=5,
+        title=t("line title", "Sock — M", 300),
+    )
+    line_b = factories.OrderLineFactory(order__customer=customer_b, variant=variant, quantity=5)
+    stock_receive_initial(quantities={variant.pk: 20})
+    # Every page reads these single-row settings; they exist from the start so that a
+    # page view never counts as "a change in the database".
+    inventory_settings()
+    return_selectors.return_settings()
+
+    reason = return_services.catalog_entry_create(
+        actor=admin, kind="reason", name=t("catalog reason", "Too small", 120)
+    )
+    action = return_services.catalog_entry_create(
+        actor=admin, kind="action", name=t("catalog action", "Send a larger size", 120)
+    )
+    spare_reason = return_services.catalog_entry_create(
+        actor=admin, kind="reason", name=t("spare reason", "Changed my mind", 120)
+    )
+    return_a = return_services.return_create(
+        order=line_a.order,
+        quantities={line_a.pk: 1},
+        user=staff,
+        origin=Return.Origin.CUSTOMER,
+        reason=return_services.Choice(text=t("reason text", "Too big", 200)),
+        action=return_services.Choice(text=t("action text", "Refund", 200)),
+        customer_comment=t("customer comment", "The colour is off.", 5000),
+        staff_note=t("staff note", "Checked the parcel.", 5000),
+    )
+    return_b = return_services.return_create(
+        order=line_b.order,
+        quantities={line_b.pk: 1},
+        user=staff,
+        origin=Return.Origin.STAFF,
+        reason=return_services.Choice(entry=reason),
+        action=return_services.Choice(entry=action),
+    )
+    world = World(
+        customer_a=customer_a,
+        customer_b=customer_b,
+        staff=staff,
+        admin=admin,
+        product=product,
+        order_a=line_a.order,
+        order_b=line_b.order,
+        line_a=line_a,
+        line_b=line_b,
+        reason=reason,
+        action=action,
+        spare_reason=spare_reason,
+        return_a=return_a,
+        return_b=return_b,
+        note=ReturnNote.objects.get(rma=return_a),
+        email=email_queue(
+            event="return_status_changed",
+            to=customer_a.user.email,
+            language="en",
+            context={
+                "customer_name": customer_a.name,
+                "return_number": return_a.number,
+                "order_number": line_a.order.number,
+                "status": "In progress",
+                "shop_name": "Shop",
+                "return_url": f"https://shop.example/account/returns/{return_a.pk}/",
+            },
+            reference=f"return:{return_a.pk}",
+        ),
+        texts=texts,
+    )
+    world.clients = {role: world.client(role) for role in ROLES}
+    return world
+
+
+def our_models():
+    """The models of this project's own apps (not Django's, not third parties'), found by
+    where the app lives, so a new app (notifications) is included without a change here."""
+    base = str(settings.BASE_DIR)
+    for config in apps.get_app_configs():
+        if config.path.startswith(base) and "site-packages" not in config.path:
+            yield from config.get_models()
+
+
+def database_state() -> dict[str, list[tuple]]:
+    """Every row of every model of ours: compare two of these to prove nothing changed."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values_list())
+        for model in our_models()
+    }
