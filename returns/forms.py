@@ -189,8 +189,7 @@ class ReturnChangeForm(ReturnFieldsForm):
                 min_value=1,
                 max_value=order_line.quantity,
                 disabled=not editable,
-                help_text=_("Ordered: %(ordered)s.")
-                % {"ordered": order_line.quantity},
+                help_text=_("Ordered: %(ordered)s.") % {"ordered": order_line.quantity},
             )
             self.initial.setdefault(name, line.quantity)
         self.fields = {**line_fields, **self.fields}
