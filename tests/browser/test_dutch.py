@@ -36,6 +36,8 @@ def test_an_admin_works_in_dutch(page, shop):
         expect(menu.get_by_role("link", name=label, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page.get_by_role("button", name="Nederlands")).to_have_attribute("aria-pressed", "true")
+    # The way back is offered in its own words (SPEC §8: English and Nederlands).
+    expect(page.get_by_role("button", name="English")).to_have_attribute("lang", "en")
 
     menu.get_by_role("link", name="Retourzendingen").click()
     tabs = page.get_by_role("navigation", name="Status")
