@@ -36,18 +36,23 @@ def menu(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Main menu")
 
 
+def go_to(page: Page, label: str, *, menu_name: str = "Main menu") -> None:
+    """Click `label` in the left menu and wait for that page (its heading says `label`)."""
+    page.get_by_role("navigation", name=menu_name).get_by_role(
+        "link", name=label, exact=True
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(label)
+
+
 def cell(table: Locator, *, row: str, column: str) -> Locator:
-    """The cell of `table` in the body row that contains `row`, under the header `column`."""
+    """The cell of `table` in the body row that contains `row`, under the header `column`.
+    The table must be the one on the page already shown (wait for its heading first)."""
+    expect(table.get_by_role("columnheader").filter(has_text=column).first).to_be_visible()
     # text_content, not inner_text: the headers are upper-cased by CSS only.
     headers = [text.strip() for text in table.get_by_role("columnheader").all_text_contents()]
     return (
         table.get_by_role("row").filter(has_text=row).get_by_role("cell").nth(headers.index(column))
     )
-
-
-def status_badge(page: Page) -> Locator:
-    """The status shown next to the return's number in the page heading."""
-    return page.get_by_role("heading", level=1)
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -146,8 +151,9 @@ def timeline_entry(page: Page, title: str) -> Locator:
 
 def on_hand(page: Page, *, product: str, sku: str) -> Locator:
     """Products > product: the On hand cell of one variant."""
-    menu(page).get_by_role("link", name="Products").click()
+    go_to(page, "Products")
     page.get_by_role("link", name=product, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(product)
     variants = page.get_by_role("table").filter(
         has=page.get_by_role("columnheader", name="On hand")
     )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from orders.models import Order
 from tests.factories import OrderFactory
 
-from .helpers import assert_accessible, cell, log_in, menu
+from .helpers import assert_accessible, cell, go_to, log_in, menu
 from .shop import PASSWORD, make_return
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +59,7 @@ def test_a_customer_sees_their_orders_and_what_was_returned(page, shop):
     orders = page.get_by_role("table")
     expect(cell(orders, row=shop.order.number, column="Status")).to_have_text("Shipped")
     page.get_by_role("link", name=shop.order.number).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Order {shop.order.number}")
     lines = page.get_by_role("table")
     expect(cell(lines, row="LIN-M", column="Ordered")).to_have_text("3")
     expect(cell(lines, row="LIN-M", column="Returned")).to_have_text("2")
@@ -76,7 +77,7 @@ def test_lists_page_through_their_results_keeping_the_filters(page, shop):
     OrderFactory(customer=shop.customer, status=Order.Status.PAID, shipped_at=None)
     OrderFactory.create_batch(3)  # other customers'
     log_in(page, shop.staff.email)
-    menu(page).get_by_role("link", name="Orders", exact=True).click()
+    go_to(page, "Orders")
     search = page.get_by_role("search")
     search.get_by_label("Search").fill(shop.customer.user.email)
     search.get_by_label("Status").select_option(label="Shipped")

@@ -12,8 +12,8 @@ from .helpers import (
     assert_accessible,
     cell,
     fact,
+    go_to,
     log_in,
-    menu,
     on_hand,
     screenshot,
     timeline_entry,
@@ -36,7 +36,7 @@ def test_staff_process_a_customers_return_and_stock_follows(page, shop):
     )
     log_in(page, shop.staff.email)
 
-    menu(page).get_by_role("link", name="Returns").click()
+    go_to(page, "Returns")
     page.get_by_role("link", name=rma.number).click()
     expect(fact(page, "Return reason")).to_have_text("Too small")
     expect(page.get_by_text("The sleeves are too short.", exact=True).first).to_be_visible()
@@ -59,7 +59,7 @@ def test_staff_process_a_customers_return_and_stock_follows(page, shop):
 def test_staff_create_a_return_from_an_order(page, shop):
     log_in(page, shop.staff.email)
 
-    menu(page).get_by_role("link", name="Orders", exact=True).click()
+    go_to(page, "Orders")
     page.get_by_role("search").get_by_label("Search").fill(shop.order.number)
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 order", exact=True)).to_be_visible()
@@ -79,7 +79,7 @@ def test_staff_create_a_return_from_an_order(page, shop):
     number = re.search(r"RET-\d+", heading.text_content()).group()
     expect(fact(page, "Origin")).to_contain_text("Staff · Sam Staff")
 
-    menu(page).get_by_role("link", name="Returns").click()
+    go_to(page, "Returns")
     returns = page.get_by_role("table")
     expect(cell(returns, row=number, column="Origin")).to_have_text("Staff")
     expect(cell(returns, row=number, column="Order")).to_have_text(shop.order.number)
@@ -95,14 +95,14 @@ def test_stock_linked_to_a_point_of_sale_disables_update_stock(page, shop):
     rma = make_return(shop, shop.shirt, quantity=2)
     log_in(page, shop.admin.email)
 
-    menu(page).get_by_role("link", name="Settings").click()
+    go_to(page, "Settings")
     page.get_by_role("link", name=re.compile(r"^Inventory")).click()
     page.get_by_label("Stock linked to a point of sale").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Inventory settings saved.")
     expect(page.get_by_label("Stock linked to a point of sale")).to_be_checked()
 
-    menu(page).get_by_role("link", name="Returns").click()
+    go_to(page, "Returns")
     page.get_by_role("link", name=rma.number).click()
     update_stock = page.get_by_label("Update stock")
     expect(update_stock).to_be_disabled()
