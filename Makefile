@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint check lock messages bench clean
+.PHONY: run test screenshots install lint check lock messages bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -34,6 +34,10 @@ run: $(INSTALLED)
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make screenshots: refresh the README's pictures (docs/screenshots/) with the browser tests
+screenshots: $(INSTALLED)
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_accessibility.py -q
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

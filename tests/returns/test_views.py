@@ -449,3 +449,9 @@ def test_a_large_filtered_list_says_more_than(staff_client, many_returns, monkey
 @pytest.fixture
 def many_returns(customer, make_return):
     return [make_return(OrderLineFactory(order__customer=customer, quantity=1)) for _ in range(55)]
+
+
+def test_the_tab_and_page_links_keep_the_other_filters(staff_client, many_returns):
+    page = staff_client.get("/backoffice/returns/", {"q": "Chris", "sort": "oldest"})
+    assert 'href="?q=Chris&amp;sort=oldest&amp;status=approved"' in page.text
+    assert 'href="?q=Chris&amp;sort=oldest&amp;after=' in page.text
