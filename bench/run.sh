@@ -34,7 +34,7 @@ echo "build: $(( $(date +%s) - start ))s" | tee -a bench-results/seed.txt
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
 
 export DEBUG=false SECRET_KEY="${SECRET_KEY:-bench-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')}" ALLOWED_HOSTS=127.0.0.1,localhost
-export SECURE_SSL_REDIRECT=false
+export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 $PY manage.py collectstatic --noinput -v0
 
 echo "=== pages (server-side, $REQUESTS requests each)"

@@ -29,6 +29,8 @@ from .catalog import ACTIONS, DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, NOTES, PATHS
 BATCH = 5000
 BIG_BATCH = 50_000
 EMPTY_JSON = bulk.json_text("{}")
+# From this many rows on, a load rebuilds the indexes afterwards instead of row by row.
+LARGE = 100_000
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
 DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
@@ -220,48 +222,51 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
             Order.Status.CANCELLED,
         ]
     )
-    bar = progress(total=missing, desc="orders")
-    for begin in range(start, start + missing, BIG_BATCH):
-        end = min(begin + BIG_BATCH, start + missing)
-        order_ids = bulk.allocate_ids(Order, end - begin)
-        orders, lines = [], []
-        for pk, i in zip(order_ids, range(begin, end), strict=True):
-            status = rng.choice(statuses)
-            placed = now - timedelta(minutes=rng.randint(60, 400 * 24 * 60))
-            shipped = (
-                placed + timedelta(hours=rng.randint(12, 72))
-                if status in (Order.Status.SHIPPED, Order.Status.DELIVERED)
-                else None
-            )
-            orders.append(
-                (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
-            )
-            for variant in rng.sample(variants, rng.randint(1, 3)):
-                title = f"{variant.product.name} — {variant.title}"
-                lines.append(
-                    (pk, variant.pk, title, variant.sku, rng.randint(1, 4), variant.price, 0)
+    with bulk.indexes_deferred(*((Order, OrderLine) if missing >= LARGE else ())):
+        bar = progress(total=missing, desc="orders")
+        for begin in range(start, start + missing, BIG_BATCH):
+            end = min(begin + BIG_BATCH, start + missing)
+            order_ids = bulk.allocate_ids(Order, end - begin)
+            orders, lines = [], []
+            for pk, i in zip(order_ids, range(begin, end), strict=True):
+                status = rng.choice(statuses)
+                placed = now - timedelta(minutes=rng.randint(60, 400 * 24 * 60))
+                shipped = (
+                    placed + timedelta(hours=rng.randint(12, 72))
+                    if status in (Order.Status.SHIPPED, Order.Status.DELIVERED)
+                    else None
                 )
-        with bulk.loading():
-            bulk.insert(
-                Order, ["id", "number", "customer_id", "status", "placed_at", "shipped_at"], orders
-            )
-            line_ids = bulk.allocate_ids(OrderLine, len(lines))
-            bulk.insert(
-                OrderLine,
-                [
-                    "id",
-                    "order_id",
-                    "variant_id",
-                    "title",
-                    "sku",
-                    "quantity",
-                    "unit_price",
-                    "returned_quantity",
-                ],
-                ((pk, *line) for pk, line in zip(line_ids, lines, strict=True)),
-            )
-        bar.update(end - begin)
-    bar.close()
+                orders.append(
+                    (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
+                )
+                for variant in rng.sample(variants, rng.randint(1, 3)):
+                    title = f"{variant.product.name} — {variant.title}"
+                    lines.append(
+                        (pk, variant.pk, title, variant.sku, rng.randint(1, 4), variant.price, 0)
+                    )
+            with bulk.loading():
+                bulk.insert(
+                    Order,
+                    ["id", "number", "customer_id", "status", "placed_at", "shipped_at"],
+                    orders,
+                )
+                line_ids = bulk.allocate_ids(OrderLine, len(lines))
+                bulk.insert(
+                    OrderLine,
+                    [
+                        "id",
+                        "order_id",
+                        "variant_id",
+                        "title",
+                        "sku",
+                        "quantity",
+                        "unit_price",
+                        "returned_quantity",
+                    ],
+                    ((pk, *line) for pk, line in zip(line_ids, lines, strict=True)),
+                )
+            bar.update(end - begin)
+        bar.close()
 
 
 # --- Returns --------------------------------------------------------------------------
@@ -367,174 +372,176 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     # ensure_demo_returns, so that the demo login always has an order to return, one outside
     # the window and one not shipped (every eligibility answer can be seen).
     demo_customer = Customer.objects.filter(user__email=DEMO_CUSTOMER_EMAIL).values("pk")
-    bar = progress(total=missing, desc="returns")
-    while missing > 0:
-        # Every shipped line with quantity left, each returned at most once per pass.
-        available = list(
-            OrderLine.objects.filter(
-                order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
-            )
-            .exclude(order__customer__in=demo_customer)
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "order_id",
-                "order__customer_id",
-                "variant_id",
-                "sku",
-                "quantity",
-                "returned_quantity",
-                "order__shipped_at",
-            )
-        )
-        if not available:
-            bar.write("No returnable order lines left: add orders (--orders) for more returns.")
-            break
-        rng.shuffle(available)
-        for chunk_start in range(0, min(missing, len(available)), BIG_BATCH):
-            chunk = available[chunk_start : min(chunk_start + BIG_BATCH, missing)]
-            return_ids = bulk.allocate_ids(Return, len(chunk))
-            line_ids = bulk.allocate_ids(ReturnLine, len(chunk))
-            returns, lines, events, movements = [], [], [], []
-            held, stock = {}, {}
-            for rma_id, line_id, row in zip(return_ids, line_ids, chunk, strict=True):
-                (
-                    order_line_id,
-                    order_id,
-                    customer_id,
-                    variant_id,
-                    sku,
-                    quantity,
-                    returned,
-                    shipped_at,
-                ) = row
-                status = rng.choice(mix)
-                update_stock = rng.random() < 0.9
-                origin = "customer" if rng.random() < 0.7 else "staff"
-                created = shipped_at + timedelta(minutes=rng.randint(24 * 60, 28 * 24 * 60))
-                changed = (
-                    created + timedelta(minutes=rng.randint(30, 5 * 24 * 60))
-                    if status != Status.NEW
-                    else created
+    deferred = (Return, ReturnLine, ReturnEvent, StockMovement) if missing >= LARGE else ()
+    with bulk.indexes_deferred(*deferred):
+        bar = progress(total=missing, desc="returns")
+        while missing > 0:
+            # Every shipped line with quantity left, each returned at most once per pass.
+            available = list(
+                OrderLine.objects.filter(
+                    order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
                 )
-                amount = rng.randint(1, quantity - returned)
-                restocked = amount if status in restocking and update_stock else 0
-                returns.append(
+                .exclude(order__customer__in=demo_customer)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "order_id",
+                    "order__customer_id",
+                    "variant_id",
+                    "sku",
+                    "quantity",
+                    "returned_quantity",
+                    "order__shipped_at",
+                )
+            )
+            if not available:
+                bar.write("No returnable order lines left: add orders (--orders) for more returns.")
+                break
+            rng.shuffle(available)
+            for chunk_start in range(0, min(missing, len(available)), BIG_BATCH):
+                chunk = available[chunk_start : min(chunk_start + BIG_BATCH, missing)]
+                return_ids = bulk.allocate_ids(Return, len(chunk))
+                line_ids = bulk.allocate_ids(ReturnLine, len(chunk))
+                returns, lines, events, movements = [], [], [], []
+                held, stock = {}, {}
+                for rma_id, line_id, row in zip(return_ids, line_ids, chunk, strict=True):
                     (
-                        rma_id,
+                        order_line_id,
                         order_id,
                         customer_id,
-                        status,
-                        origin,
-                        rng.choice(reasons),
-                        "",
-                        rng.choice(actions) if rng.random() < 0.7 else None,
-                        "",
-                        update_stock,
-                        "",
-                        created,
-                        changed,
-                        2 if status != Status.NEW else 1,
+                        variant_id,
+                        sku,
+                        quantity,
+                        returned,
+                        shipped_at,
+                    ) = row
+                    status = rng.choice(mix)
+                    update_stock = rng.random() < 0.9
+                    origin = "customer" if rng.random() < 0.7 else "staff"
+                    created = shipped_at + timedelta(minutes=rng.randint(24 * 60, 28 * 24 * 60))
+                    changed = (
+                        created + timedelta(minutes=rng.randint(30, 5 * 24 * 60))
+                        if status != Status.NEW
+                        else created
                     )
-                )
-                lines.append((line_id, rma_id, order_line_id, amount, restocked))
-                events.append(
-                    (
-                        rma_id,
-                        ReturnEvent.Kind.CREATED,
-                        created,
-                        "",
-                        Status.NEW,
-                        bulk.json_text(
-                            f'{{"origin":"{origin}","lines":[{{"quantity":{amount}}}]}}'
-                        ),
-                    )
-                )
-                if status != Status.NEW:
-                    events.append(
+                    amount = rng.randint(1, quantity - returned)
+                    restocked = amount if status in restocking and update_stock else 0
+                    returns.append(
                         (
                             rma_id,
-                            ReturnEvent.Kind.STATUS_CHANGED,
-                            changed,
-                            Status.NEW,
+                            order_id,
+                            customer_id,
                             status,
-                            EMPTY_JSON,
-                        )
-                    )
-                if restocked:
-                    movements.append(
-                        (
-                            variant_id,
-                            restocked,
-                            StockMovement.Kind.RETURN_RESTOCK,
-                            line_type.pk,
-                            line_id,
+                            origin,
+                            rng.choice(reasons),
+                            "",
+                            rng.choice(actions) if rng.random() < 0.7 else None,
+                            "",
+                            update_stock,
+                            "",
+                            created,
                             changed,
+                            2 if status != Status.NEW else 1,
                         )
                     )
+                    lines.append((line_id, rma_id, order_line_id, amount, restocked))
                     events.append(
                         (
                             rma_id,
-                            ReturnEvent.Kind.STOCK_MOVED,
-                            changed,
+                            ReturnEvent.Kind.CREATED,
+                            created,
                             "",
-                            "",
+                            Status.NEW,
                             bulk.json_text(
-                                f'{{"movements":[{{"sku":{json.dumps(sku)},"delta":{restocked}}}]}}'
+                                f'{{"origin":"{origin}","lines":[{{"sku":{json.dumps(sku)},"quantity":{amount}}}]}}'
                             ),
                         )
                     )
-                    stock[variant_id] = stock.get(variant_id, 0) + restocked
-                if status not in released:
-                    held[order_line_id] = held.get(order_line_id, 0) + amount
-            with bulk.loading():
-                bulk.insert(
-                    Return,
-                    [
-                        "id",
-                        "order_id",
-                        "customer_id",
-                        "status",
-                        "origin",
-                        "reason_id",
-                        "reason_text",
-                        "action_id",
-                        "action_text",
-                        "update_stock",
-                        "customer_comment",
-                        "created_at",
-                        "updated_at",
-                        "version",
-                    ],
-                    returns,
-                )
-                bulk.insert(
-                    ReturnLine,
-                    ["id", "rma_id", "order_line_id", "quantity", "restocked_quantity"],
-                    lines,
-                )
-                bulk.insert(
-                    ReturnEvent,
-                    ["rma_id", "kind", "created_at", "from_status", "to_status", "data"],
-                    events,
-                )
-                bulk.insert(
-                    StockMovement,
-                    [
-                        "variant_id",
-                        "delta",
-                        "kind",
-                        "reference_type_id",
-                        "reference_id",
-                        "created_at",
-                    ],
-                    movements,
-                )
-                bulk.add_to_column(Variant, "on_hand", stock)
-                bulk.add_to_column(OrderLine, "returned_quantity", held)
-            missing -= len(chunk)
-            bar.update(len(chunk))
-    bar.close()
+                    if status != Status.NEW:
+                        events.append(
+                            (
+                                rma_id,
+                                ReturnEvent.Kind.STATUS_CHANGED,
+                                changed,
+                                Status.NEW,
+                                status,
+                                EMPTY_JSON,
+                            )
+                        )
+                    if restocked:
+                        movements.append(
+                            (
+                                variant_id,
+                                restocked,
+                                StockMovement.Kind.RETURN_RESTOCK,
+                                line_type.pk,
+                                line_id,
+                                changed,
+                            )
+                        )
+                        events.append(
+                            (
+                                rma_id,
+                                ReturnEvent.Kind.STOCK_MOVED,
+                                changed,
+                                "",
+                                "",
+                                bulk.json_text(
+                                    f'{{"movements":[{{"sku":{json.dumps(sku)},"delta":{restocked}}}]}}'
+                                ),
+                            )
+                        )
+                        stock[variant_id] = stock.get(variant_id, 0) + restocked
+                    if status not in released:
+                        held[order_line_id] = held.get(order_line_id, 0) + amount
+                with bulk.loading():
+                    bulk.insert(
+                        Return,
+                        [
+                            "id",
+                            "order_id",
+                            "customer_id",
+                            "status",
+                            "origin",
+                            "reason_id",
+                            "reason_text",
+                            "action_id",
+                            "action_text",
+                            "update_stock",
+                            "customer_comment",
+                            "created_at",
+                            "updated_at",
+                            "version",
+                        ],
+                        returns,
+                    )
+                    bulk.insert(
+                        ReturnLine,
+                        ["id", "rma_id", "order_line_id", "quantity", "restocked_quantity"],
+                        lines,
+                    )
+                    bulk.insert(
+                        ReturnEvent,
+                        ["rma_id", "kind", "created_at", "from_status", "to_status", "data"],
+                        events,
+                    )
+                    bulk.insert(
+                        StockMovement,
+                        [
+                            "variant_id",
+                            "delta",
+                            "kind",
+                            "reference_type_id",
+                            "reference_id",
+                            "created_at",
+                        ],
+                        movements,
+                    )
+                    bulk.add_to_column(Variant, "on_hand", stock)
+                    bulk.add_to_column(OrderLine, "returned_quantity", held)
+                missing -= len(chunk)
+                bar.update(len(chunk))
+        bar.close()
     from returns.services import return_counts_rebuild
 
     return_counts_rebuild()

@@ -39,7 +39,7 @@ def _created(event):
     origin = event.data.get("origin")
     title = _("Return requested by the customer") if origin == "customer" else _("Return created")
     details = [
-        _("%(quantity)s × %(sku)s") % {"quantity": line["quantity"], "sku": line["sku"]}
+        _("%(quantity)s × %(sku)s") % {"quantity": line.get("quantity"), "sku": line.get("sku", "")}
         for line in event.data.get("lines", [])
     ]
     return title, details, "timeline--status"
@@ -77,7 +77,7 @@ def _updated(event):
 def _quantity_changed(event):
     details = [
         _("%(sku)s: %(old)s → %(new)s")
-        % {"sku": line["sku"], "old": line["from"], "new": line["to"]}
+        % {"sku": line.get("sku", ""), "old": line.get("from"), "new": line.get("to")}
         for line in event.data.get("lines", [])
     ]
     return _("Quantity returned changed"), details, ""
@@ -94,7 +94,7 @@ def _stock(event):
             text = _("%(sku)s: %(count)s back in stock")
         else:
             text = _("%(sku)s: %(count)s taken out of stock again")
-        details.append(text % {"sku": movement["sku"], "count": abs(movement["delta"])})
+        details.append(text % {"sku": movement.get("sku", ""), "count": abs(movement["delta"])})
     return _("Stock updated"), details, "timeline--stock"
 
 

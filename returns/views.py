@@ -33,13 +33,16 @@ ACCOUNT_PAGE_SIZE = 20
 def return_list(request):
     filterset = ReturnFilter(request.GET or None, queryset=selectors.return_list())
     cleaned = filterset.cleaned
+    returns = filterset.qs  # every filter but the status: the tabs count across statuses
     if filterset.narrowed:
-        counts = selectors.status_counts_of(filterset.without_status())
+        counts = selectors.status_counts_of(returns)
     else:
         counts = selectors.status_counts(reason=cleaned.get("reason"))
     status = cleaned.get("status", "")
+    if status:
+        returns = returns.filter(status=status)
     page = seek_page(
-        filterset.qs,
+        returns,
         ordering=filterset.ordering,
         size=PAGE_SIZE,
         after=request.GET.get("after", ""),

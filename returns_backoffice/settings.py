@@ -249,6 +249,7 @@ LANGUAGES = [
     ("nl", "Nederlands"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["returns_backoffice.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_TZ = True

@@ -455,3 +455,16 @@ def test_the_tab_and_page_links_keep_the_other_filters(staff_client, many_return
     page = staff_client.get("/backoffice/returns/", {"q": "Chris", "sort": "oldest"})
     assert 'href="?q=Chris&amp;sort=oldest&amp;status=approved"' in page.text
     assert 'href="?q=Chris&amp;sort=oldest&amp;after=' in page.text
+
+
+def test_dates_are_written_day_first_on_a_24_hour_clock(staff_client, line, make_return):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    rma = make_return(line)
+    moment = timezone.make_aware(datetime(2026, 10, 12, 14, 5))
+    Return.objects.filter(pk=rma.pk).update(created_at=moment)
+    assert "12/10/2026 14:05" in staff_client.get("/backoffice/returns/").text
+    staff_client.cookies["django_language"] = "nl"
+    assert "12-10-2026 14:05" in staff_client.get("/backoffice/returns/").text

@@ -124,7 +124,9 @@ class Command(BaseCommand):
     def start_gunicorn(self, port):
         env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         env.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-        env["SECURE_SSL_REDIRECT"] = "false"  # plain HTTP on the loopback
+        # Plain HTTP on the loopback: no redirect to HTTPS, cookies without the Secure flag.
+        env["SECURE_SSL_REDIRECT"] = "false"
+        env["SECURE_COOKIES"] = "false"
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(  # noqa: S603
             [
