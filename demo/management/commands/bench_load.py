@@ -206,8 +206,11 @@ class Command(BaseCommand):
         }
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(script)
+        # A slow answer is latency, not an error: wrk's own 2 s timeout would count it as one.
         command = [
             "wrk",
+            "--timeout",
+            "10s",
             f"-t{threads}",
             f"-c{options['connections']}",
             f"-d{seconds}s",
