@@ -148,9 +148,14 @@ def test_when_an_admin_stops_returns_customers_can_no_longer_request_one(new_con
     customer, earlier_tab = shopper.new_page(), shopper.new_page()
     admin = new_context().new_page()
     log_in(customer, shop.customer.user.email, side="account")
-    # A request form the customer opened and filled in before the switch, sent after it.
-    earlier_tab.goto("/account/")
-    open_request_form(earlier_tab, shop.order.number)
+    expect(customer.get_by_role("link", name="Request return")).to_be_visible()
+    # A request form the customer opened from the order's page before the switch, and
+    # sends after it.
+    earlier_tab.goto(f"/account/orders/{shop.order.number}/")
+    earlier_tab.get_by_role("region", name="Returns").get_by_role(
+        "link", name="Request return"
+    ).click()
+    expect(earlier_tab.get_by_role("heading", level=1)).to_have_text("Request return")
     earlier_tab.get_by_label(SHIRT).fill("1")
     earlier_tab.get_by_label("Return reason").select_option(label="Too large")
 
