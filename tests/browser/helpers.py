@@ -149,6 +149,14 @@ def timeline_entry(page: Page, title: str) -> Locator:
     return page.get_by_role("listitem").filter(has=page.get_by_text(title, exact=True))
 
 
+def save_status(page: Page, status: str) -> None:
+    """On a return's page: choose `status`, Save, and wait for the page that says so."""
+    page.get_by_label("Status").select_option(label=status)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(status)
+
+
 def on_hand(page: Page, *, product: str, sku: str) -> Locator:
     """Products > product: the On hand cell of one variant."""
     go_to(page, "Products")

@@ -9,16 +9,36 @@ screenshot in artifacts/screenshots/ (and, with DOCS_SCREENSHOTS=1, the README's
 import pytest
 from playwright.sync_api import expect
 
-from returns.models import Status
+from orders.models import OrderLine
+from returns.models import Return, Status
 
 from .helpers import docs_screenshot, fatal_violations, log_in, screenshot
-from .shop import add_showcase
+from .shop import add_showcase, make_return
 
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 
 def _return(shop, status):
     return next(rma for rma in shop.returns if rma.status == status)
+
+
+def _customers_own(shop):
+    """The first of the logged-in customer's own returns (see `_give_the_customer_returns`)."""
+    return next(rma for rma in shop.returns if rma.customer_id == shop.customer.pk)
+
+
+def _give_the_customer_returns(shop):
+    # One with a status history to read, one that takes all of a line (so that the request
+    # form also shows a line with nothing left to return, a disabled field), and one the
+    # shop created for an older order and has finished.
+    older_line = OrderLine.objects.get(order__number="ORD-0987")
+    shop.returns += [
+        make_return(shop, shop.shirt, quantity=1, status=Status.APPROVED),
+        make_return(shop, shop.sneakers, quantity=1, reason="Defective"),
+        make_return(
+            shop, older_line, status=Status.CREDITED, reason="Too large", origin=Return.Origin.STAFF
+        ),
+    ]
 
 
 # role: [(page name, its address, the README's screenshot name or None)]
@@ -55,6 +75,19 @@ PAGES = {
     "customer": [
         ("my-orders", lambda shop: "/account/", "my-orders"),
         ("customer-order-page", lambda shop: f"/account/orders/{shop.order.number}/", None),
+        (
+            "request-return",
+            lambda shop: f"/account/orders/{shop.order.number}/request-return/",
+            None,
+        ),
+        ("my-returns", lambda shop: "/account/returns/", "my-returns"),
+        (
+            "customer-return-page",
+            lambda shop: f"/account/returns/{_customers_own(shop).pk}/",
+            None,
+        ),
+        # ORD-1010 has not shipped: the page that says why a return cannot be requested.
+        ("request-return-refused", lambda shop: "/account/orders/ORD-1010/request-return/", None),
     ],
 }
 
@@ -64,6 +97,7 @@ def test_pages_have_no_serious_accessibility_violations(page, shop, role):
     if role != "visitor":
         add_showcase(shop)
     if role == "customer":
+        _give_the_customer_returns(shop)
         log_in(page, shop.customer.user.email, side="account")
     elif role != "visitor":
         log_in(page, getattr(shop, role).email)
@@ -76,6 +110,8 @@ def test_pages_have_no_serious_accessibility_violations(page, shop, role):
             docs_screenshot(page, docs_name)
     if role == "staff":
         reports.append(_form_with_errors(page, shop))
+    if role == "customer":
+        reports.append(_request_form_with_errors(page, shop))
     reports = [report for report in reports if report]
     assert not reports, "axe-core found:\n" + "\n".join(reports)
 
@@ -90,3 +126,15 @@ def _form_with_errors(page, shop):
     expect(reason).to_have_accessible_description("Choose a return reason or type one.")
     screenshot(page, "create-return-errors")
     return fatal_violations(page, "create-return-errors")
+
+
+def _request_form_with_errors(page, shop):
+    """The customer's request form sent empty: the same, on the account side."""
+    page.goto(f"/account/orders/{shop.order.number}/request-return/")
+    page.get_by_role("button", name="Request return").click()
+    expect(page.get_by_role("alert")).to_have_text("Choose at least one item to return.")
+    reason = page.get_by_label("Return reason")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description("Choose a return reason or type one.")
+    screenshot(page, "request-return-errors")
+    return fatal_violations(page, "request-return-errors")

@@ -15,19 +15,13 @@ from .helpers import (
     go_to,
     log_in,
     on_hand,
+    save_status,
     screenshot,
     timeline_entry,
 )
 from .shop import make_return
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def save_status(page, status: str):
-    page.get_by_label("Status").select_option(label=status)
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text("saved")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(status)
 
 
 def test_staff_process_a_customers_return_and_stock_follows(page, shop):
