@@ -4,6 +4,7 @@ delivers; it knows nothing about returns, so the context is built here."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+
 from notifications.services import email_queue
 
 from .models import Return, Status
