@@ -119,11 +119,18 @@ class AuditEntry(models.Model):
         except (LookupError, ValueError):
             model = None
         for field, (old, new) in self.changes.items():
-            label = field
+            label, choices = field, {}
             if model is not None:
                 with suppress(FieldDoesNotExist):
-                    label = model._meta.get_field(field).verbose_name
-            yield label, _display_value(old), _display_value(new)
+                    model_field = model._meta.get_field(field)
+                    label = model_field.verbose_name
+                    # Stored as the code ("failed"), shown as the reader's word ("Mislukt").
+                    choices = dict(model_field.flatchoices)
+            yield (
+                label,
+                _display_value(choices.get(old, old)),
+                _display_value(choices.get(new, new)),
+            )
 
 
 def _display_value(value):

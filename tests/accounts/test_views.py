@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from inventory.services import inventory_settings_update
+from notifications.services import email_resend
+from tests.factories import FailedEmailFactory
 
 LOGIN = "/backoffice/login/"
 
@@ -71,6 +73,14 @@ def test_audit_log_shows_who_changed_what(admin_client, shop_admin):
     assert "Stock linked to a point of sale" in page.text
     assert "off → on" in page.text
     assert "Ada Admin" in page.text
+
+
+def test_audit_log_shows_a_choice_as_its_label_in_the_readers_language(admin_client, shop_admin):
+    email_resend(email=FailedEmailFactory(), actor=shop_admin)
+    assert AuditEntry.objects.get().changes == {"state": ["failed", "queued"]}
+    assert "Failed → Queued" in admin_client.get(reverse("accounts:audit-log")).text
+    admin_client.cookies["django_language"] = "nl"
+    assert "Mislukt → In de wachtrij" in admin_client.get(reverse("accounts:audit-log")).text
 
 
 @pytest.mark.django_db

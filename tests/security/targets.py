@@ -10,14 +10,19 @@ Adding a form = adding a FormTarget:
         lambda w: f"/account/orders/{w.order_a.number}/request-return/",
         lambda w: {f"line_{w.line_a.pk}": "1", "reason_text": "Too small"},
     )
+
+A form with several buttons gets a target per button, the button's field in `fixed`; a
+button that only shows something (Preview) has `writes=False`: nothing it answers may
+change the database.
 """
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 
-from .world import ADMIN, ANONYMOUS, STAFF, World
+from .world import ADMIN, ANONYMOUS, CUSTOMER_A, STAFF, World
 
 PASSWORD = "secret-pass-123"
 
@@ -30,9 +35,22 @@ class FormTarget:
     valid: Callable[[World], dict[str, str]]
     # What a successful submission answers; anything else is a refusal.
     success_status: int = 302
+    # Sent unchanged with every submission, whatever the tests do to the other fields: the
+    # button that says what the form is to do.
+    fixed: dict[str, str] = field(default_factory=dict)
+    # False for a submission that only shows something (Preview): then no answer at all,
+    # success or refusal, may change the database.
+    writes: bool = True
 
     def __str__(self):
         return self.name
+
+    def data(self, fields: dict[str, str]) -> dict[str, str]:
+        """`fields` as posted: with the fixed ones."""
+        return {**fields, **self.fixed}
+
+    def must_leave_the_database_alone(self, status_code: int) -> bool:
+        return not self.writes or status_code != self.success_status
 
 
 def _with_notification(data: dict) -> dict:
@@ -75,6 +93,28 @@ def _create_return(w: World) -> dict[str, str]:
     )
 
 
+def _request_return(w: World) -> dict[str, str]:
+    return {
+        f"line_{w.line_a.pk}": "1",
+        "reason": "",
+        "reason_text": "Too small",
+        "action": str(w.action.pk),
+        "action_text": "",
+        "comment": "The parcel is on its way.",
+        "token": str(uuid.uuid4()),
+    }
+
+
+TEMPLATE_EDITOR = "/backoffice/settings/notification-emails/return_status_changed/en/"
+
+
+def _template(w: World) -> dict[str, str]:
+    return {
+        "subject": "Your return {return_number}: {status}",
+        "body": "Dear {customer_name},\n\n{{Note}}: {status}.\n{return_url}\n\n{shop_name}",
+    }
+
+
 FORM_TARGETS: list[FormTarget] = [
     FormTarget(
         "return form",
@@ -115,6 +155,27 @@ FORM_TARGETS: list[FormTarget] = [
         ADMIN,
         lambda w: f"/backoffice/returns/reasons-and-actions/{w.spare_reason.pk}/",
         lambda w: {"name": "Changed my mind entirely", "active": "on", "visible_to_customers": ""},
+    ),
+    FormTarget(
+        "request a return",
+        CUSTOMER_A,
+        lambda w: f"/account/orders/{w.order_a.number}/request-return/",
+        _request_return,
+    ),
+    FormTarget(
+        "notification e-mail: save",
+        ADMIN,
+        lambda w: TEMPLATE_EDITOR,
+        lambda w: {**_template(w), "action": "save"},
+    ),
+    FormTarget(
+        "notification e-mail: preview",
+        ADMIN,
+        lambda w: TEMPLATE_EDITOR,
+        _template,
+        success_status=200,
+        fixed={"action": "preview"},
+        writes=False,
     ),
     FormTarget(
         "backoffice login",

@@ -1,14 +1,17 @@
-"""Audit (SPEC §6, issue #8): changes to settings and the catalog are recorded with who,
-when and old → new, and admins read them on /backoffice/settings/audit/."""
+"""Audit (SPEC §6, issue #8): changes to settings, the catalog and the notification e-mail
+templates, and resent e-mails, are recorded with who, when and old → new, and admins read
+them on /backoffice/settings/audit/."""
 
 import re
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import AuditEntry
+from notifications.events import default_texts
 
-from .world import ADMIN
+from .world import ADMIN, STAFF
 
 AUDIT = "/backoffice/settings/audit/"
 
@@ -67,4 +70,61 @@ def test_saving_without_changes_records_nothing(world):
         "/backoffice/settings/account-service/",
         {"allow_returns": "on", "return_window_days": "30"},
     )
+    assert AuditEntry.objects.count() == before
+
+
+# --- Notification e-mails: template edits, resets and Resend (SPEC §4, §6) ----------------
+
+TEMPLATE = "/backoffice/settings/notification-emails/return_status_changed/en/"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_template_edit_and_its_reset_show_who_when_and_old_to_new(world):
+    client = world.clients[ADMIN]
+    subject, body = world.texts["status subject"], _one_line(world.texts["status text"])
+    response = client.post(
+        TEMPLATE,
+        {"subject": "Your return {return_number}", "body": "Hi {customer_name}", "action": "save"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.first()
+    assert entry.actor == world.admin
+    assert timezone.now() - entry.created_at < timedelta(minutes=1)
+    newest = _rows(client.get(AUDIT).text)[0]
+    when = date_format(timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT")
+    assert newest.startswith(f"{when} Ada Admin Return status changed (to the customer) · English")
+    assert f"Subject : {subject} → Your return {{return_number}}" in newest
+    assert f"Body : {body} → Hi {{customer_name}}" in newest
+
+    # Reset to default: the admin's text goes, the shipped one comes back.
+    default_subject, default_body = default_texts("return_status_changed", "en")
+    assert client.post(TEMPLATE + "reset/").status_code == 302
+    newest = _rows(client.get(AUDIT).text)[0]
+    assert "Ada Admin" in newest
+    assert f"Subject : Your return {{return_number}} → {default_subject}" in newest
+    assert f"Body : Hi {{customer_name}} → {_one_line(default_body)}" in newest
+
+
+def test_a_resend_shows_who_which_email_and_its_state_old_to_new(world):
+    client = world.clients[ADMIN]
+    assert client.post(f"/backoffice/outbox/{world.email.pk}/resend/").status_code == 302
+    entry = AuditEntry.objects.first()
+    assert (entry.actor, entry.model) == (world.admin, "notifications.outgoingemail")
+    newest = _rows(client.get(AUDIT).text)[0]
+    assert "Ada Admin" in newest
+    assert f"{world.email.subject} → {world.email.to}" in newest
+    assert "State : Failed → Queued" in newest
+
+
+def test_refusals_previews_and_resets_of_nothing_record_nothing(world):
+    client = world.clients[ADMIN]
+    before = AuditEntry.objects.count()
+    client.post(TEMPLATE, {"subject": "{0}", "body": "Hi", "action": "save"})
+    client.post(TEMPLATE, {"subject": "New {status}", "body": "Hi", "action": "preview"})
+    # Dutch has no admin's text in the world: nothing to reset.
+    client.post(TEMPLATE.replace("/en/", "/nl/") + "reset/")
+    world.clients[STAFF].post(f"/backoffice/outbox/{world.email.pk}/resend/")  # 403
     assert AuditEntry.objects.count() == before

@@ -6,10 +6,14 @@ gets; this file checks the exact values and every page's HTML.
 """
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+
+from returns.models import ReturnSettings
 
 from .html import csp_problems
 from .matrix import page_ids, pages
+from .targets import FORM_TARGETS
+from .world import ANONYMOUS, CUSTOMER_A
 
 PAGES = pages()
 
@@ -97,6 +101,28 @@ def test_no_page_has_inline_script_or_style(case, role, world):
     in browsers. Every page of the matrix, as a role that may open it."""
     response = world.clients[role].get(case.url(world))
     assert response.status_code == 200
+    assert csp_problems(response.text) == []
+
+
+@pytest.mark.parametrize("target", FORM_TARGETS, ids=str)
+def test_pages_that_answer_a_post_have_nothing_inline(target, world):
+    """What no GET shows: a form with its errors, the page after a success with its
+    message, the template editor's Preview."""
+    client = Client() if target.role == ANONYMOUS else world.clients[target.role]
+    valid = target.valid(world)
+    for data in [dict.fromkeys(valid, "\x00"), valid]:
+        response = client.post(target.url(world), target.data(data), follow=True)
+        assert response.status_code == 200
+        assert csp_problems(response.text) == []
+
+
+def test_the_refused_request_page_has_nothing_inline(world):
+    """With returns switched off the request form is a 403 page that says why."""
+    ReturnSettings.objects.update_or_create(pk=1, defaults={"allow_returns": False})
+    response = world.clients[CUSTOMER_A].get(
+        f"/account/orders/{world.order_a.number}/request-return/"
+    )
+    assert response.status_code == 403
     assert csp_problems(response.text) == []
 
 

@@ -1,22 +1,25 @@
 """A small shop with something of every kind, for the security tests: two customers (A and
-B) with an order and a return each, staff, an admin, a product, reasons and actions, and a
-logged-in test client per role.
+B) with an order and a return each, staff, an admin, a product, reasons and actions, the
+admins' e-mail templates, an e-mail the mail server refused, and a logged-in test client
+per role.
 
 `build_world(text=...)` writes `text` into every free-text field, so the hostile-input tests
-can fill the shop with script payloads and look for them on every page.
+can fill the shop with script payloads and look for them on every page and in every e-mail.
 """
 
+import smtplib
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
-from django.test import Client
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client, override_settings
 
 from inventory.models import Product
 from inventory.selectors import inventory_settings
 from inventory.services import stock_receive_initial
 from notifications.models import OutgoingEmail
-from notifications.services import email_queue
+from notifications.services import email_deliver, email_queue, email_template_save
 from orders.models import Customer, Order, OrderLine
 from returns import selectors as return_selectors
 from returns import services as return_services
@@ -48,7 +51,7 @@ class World:
     return_a: Return  # customer A's, with a typed reason and action
     return_b: Return  # customer B's, with catalog entries
     note: ReturnNote
-    email: OutgoingEmail  # the status e-mail of return_a, in the outbox
+    email: OutgoingEmail  # the status e-mail of return_a, refused by the mail server
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -80,12 +83,34 @@ class World:
         }[role]
 
 
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that refuses every recipient: 550 and settings.MAIL_SERVER_REPLY."""
+
+    def send_messages(self, messages):
+        reply = settings.MAIL_SERVER_REPLY.encode()
+        raise smtplib.SMTPRecipientsRefused({to: (550, reply) for m in messages for to in m.to})
+
+
+def literal(text: str) -> str:
+    """`text` as the literal text of an e-mail template: the restricted formatter reads `{{`
+    and `}}` as one brace each (notifications/rendering.py), so it is sent as written."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def build_world(text: str = "") -> World:
     """Build the shop. With `text`, every free-text field holds `text` plus a tag naming the
     field (`texts` maps the field to exactly what was stored)."""
 
     def t(name: str, plain: str, limit: int) -> str:
-        value = f"{text}{name}"[:limit] if text else plain
+        # A long `text` is cut, never the name: each field stays tellable from the others.
+        value = f"{text[: limit - len(name)]}{name}" if text else plain
+        texts[name] = value
+        return value
+
+    def template_text(name: str, plain: str) -> str:
+        # `text` as literal text, then `plain` with its placeholders. Never cut short: a cut
+        # placeholder would be refused.
+        value = f"{literal(text)}{name} {plain}" if text else plain
         texts[name] = value
         return value
 
@@ -136,6 +161,44 @@ def build_world(text: str = "") -> World:
         reason=return_services.Choice(entry=reason),
         action=return_services.Choice(entry=action),
     )
+    # The admins' own texts of both e-mails in English (Settings > Notification e-mails), so
+    # that Reset to default has something to reset. The world's e-mail is rendered from one.
+    body = (
+        "Hello {customer_name},\n\nReturn {return_number}: {status}.\n{return_url}\n\n{shop_name}"
+    )
+    for event, name, subject in [
+        ("return_status_changed", "status", "Return {return_number} for {customer_name}"),
+        ("return_requested", "request", "Return request {return_number}: {customer_name}"),
+    ]:
+        email_template_save(
+            actor=admin,
+            event=event,
+            language="en",
+            subject=template_text(f"{name} subject", subject),
+            body=template_text(f"{name} text", body),
+        )
+    email = email_queue(
+        event="return_status_changed",
+        to=customer_a.user.email,
+        language="en",
+        context={
+            "customer_name": customer_a.name,
+            "return_number": return_a.number,
+            "order_number": line_a.order.number,
+            "status": "In progress",
+            "shop_name": "Shop",
+            "return_url": f"https://shop.example/account/returns/{return_a.pk}/",
+        },
+        reference=f"return:{return_a.pk}",
+    )
+    # The mail server refuses it: admins can resend it, and the server's reply is one more
+    # text from outside that the backoffice shows (Outbox, the return's timeline).
+    with override_settings(
+        EMAIL_BACKEND=f"{__name__}.RefusingMailServer",
+        MAIL_SERVER_REPLY=t("delivery error", "5.1.1 Mailbox unavailable", 500),
+    ):
+        assert email_deliver(email_id=email.pk) == OutgoingEmail.State.FAILED
+    email.refresh_from_db()
     world = World(
         customer_a=customer_a,
         customer_b=customer_b,
@@ -152,20 +215,7 @@ def build_world(text: str = "") -> World:
         return_a=return_a,
         return_b=return_b,
         note=ReturnNote.objects.get(rma=return_a),
-        email=email_queue(
-            event="return_status_changed",
-            to=customer_a.user.email,
-            language="en",
-            context={
-                "customer_name": customer_a.name,
-                "return_number": return_a.number,
-                "order_number": line_a.order.number,
-                "status": "In progress",
-                "shop_name": "Shop",
-                "return_url": f"https://shop.example/account/returns/{return_a.pk}/",
-            },
-            reference=f"return:{return_a.pk}",
-        ),
+        email=email,
         texts=texts,
     )
     world.clients = {role: world.client(role) for role in ROLES}
