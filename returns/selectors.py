@@ -165,7 +165,8 @@ SEARCH_CUSTOMERS = 500
 
 
 def search_returns(returns, text: str):
-    """By return number, order number, customer e-mail (the whole address) or customer name.
+    """By return number, order number, customer e-mail (the whole address) or customer name
+    (text without digits).
 
     What the text names is looked up first (an indexed equality for numbers and e-mail
     addresses, a substring for names), so that the returns themselves are filtered by their
@@ -175,20 +176,24 @@ def search_returns(returns, text: str):
     pk = parse_number(text)
     if pk is not None:
         conditions.append(Q(pk=pk))
+    customers = None
     if "@" in text:
         customers = Customer.objects.filter(user__email=text.lower())
-    else:
-        customers = customer_search(text)
+    elif any(char.isdigit() for char in text):
+        # A number (return or order), never a name: no substring search over every customer.
         if " " not in text:
-            orders = Order.objects.filter(number__in={text, text.upper()}).values_list(
-                "pk", flat=True
+            numbers = {text, text.upper()}
+            order_ids = list(
+                Order.objects.filter(number__in=numbers).values_list("pk", flat=True)[:1]
             )
-            order_ids = list(orders[:1])
             if order_ids:
                 conditions.append(Q(order_id__in=order_ids))
-    customer_ids = list(customers.order_by().values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
-    if customer_ids:
-        conditions.append(Q(customer_id__in=customer_ids))
+    else:
+        customers = customer_search(text)
+    if customers is not None:
+        customer_ids = list(customers.order_by().values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
+        if customer_ids:
+            conditions.append(Q(customer_id__in=customer_ids))
     if not conditions:
         return returns.none()
     return returns.filter(reduce(operator.or_, conditions))
