@@ -1,0 +1,65 @@
+"""The Python-built drop-downs (returns_backoffice.forms) give what Django's templates give."""
+
+import re
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+from returns_backoffice.forms import FormRenderer
+
+
+class Sample(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "—"), ("a", "Apples & <pears>"), ("b", 'Say "hi"')])
+    grouped = forms.ChoiceField(
+        choices=[("Fruit", [("a", "Apple"), ("b", "Banana")]), ("Veg", [("c", "Carrot")])]
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+    disabled = forms.ChoiceField(choices=[("1", "One")], disabled=True)
+    text = forms.CharField(
+        max_length=10, help_text="Help", widget=forms.TextInput(attrs={"placeholder": '"q"'})
+    )
+    number = forms.IntegerField(min_value=0)
+    flag = forms.BooleanField(required=False)
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    secret = forms.CharField(widget=forms.HiddenInput)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def normalized(html: str) -> str:
+    return re.sub(r"\s+", " ", str(html)).replace("> <", "><").strip()
+
+
+DATA = {
+    "plain": "b",
+    "grouped": "c",
+    "many": ["x", "y"],
+    "text": "<b>way too long</b>",
+    "number": "-1",
+    "flag": "on",
+    "when": "2026-11-26",
+    "secret": "s3",
+    "notes": "Line one\n<script>",
+}
+
+
+def test_widgets_render_as_djangos_templates_do():
+    form = Sample(
+        data=DATA,
+        renderer=FormRenderer(),
+    )
+    reference = Sample(data=DATA, renderer=TemplatesSetting())
+    assert not form.is_valid()  # errors too: aria-invalid and aria-describedby
+    reference.is_valid()
+    for name in form.fields:
+        ours, theirs = normalized(form[name]), normalized(reference[name])
+        assert ours == theirs, name
+    assert "Apples &amp; &lt;pears&gt;" in str(form["plain"])
+    assert '<option value="b" selected>' in str(form["plain"])
+
+
+def test_unbound_widgets_with_initial_values_render_the_same_too():
+    initial = {"plain": "a", "flag": True, "notes": "x", "number": 3}
+    ours = Sample(initial=initial, renderer=FormRenderer())
+    theirs = Sample(initial=initial, renderer=TemplatesSetting())
+    for name in ours.fields:
+        assert normalized(ours[name]) == normalized(theirs[name]), name
