@@ -15,7 +15,7 @@ LOAD_SECONDS="${BENCH_LOAD_SECONDS:-60}"
 PY=.venv/bin/python
 mkdir -p bench-results
 
-command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null; }
+command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 db="${DATABASE_URL##*/}"
 if [ "${BENCH_KEEP_DATA:-0}" != "1" ]; then
@@ -26,14 +26,15 @@ echo "=== machine"
 { nproc; free -g | awk '/Mem:/ {print $2 " GiB"}'; psql "$DATABASE_URL" -tAc "SHOW server_version"; } | paste -sd ' ' | \
   awk '{print "cores: " $1 ", memory: " $2 " " $3 ", PostgreSQL " $4}' | tee bench-results/machine.txt
 
-echo "=== build the shop: $ORDERS orders, $RETURNS returns"
+echo "=== build the shop: $ORDERS orders, $RETURNS returns (already there with BENCH_KEEP_DATA=1)"
 DEBUG=true $PY manage.py migrate -v0
 start=$(date +%s)
 DEBUG=true $PY manage.py seed_demo --products "$PRODUCTS" --customers "$CUSTOMERS" --orders "$ORDERS" --returns "$RETURNS" | tee bench-results/seed.txt
 echo "build: $(( $(date +%s) - start ))s" | tee -a bench-results/seed.txt
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
 
-export DEBUG=false SECRET_KEY="${SECRET_KEY:-bench-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')}" ALLOWED_HOSTS=127.0.0.1,localhost
+SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+export DEBUG=false SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 $PY manage.py collectstatic --noinput -v0
 
