@@ -1,4 +1,4 @@
-"""The Python-built drop-downs (returns_backoffice.forms) give what Django's templates give."""
+"""The Python-built widgets (returns_backoffice.forms) give what Django's templates give."""
 
 import re
 
