@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from returns_backoffice.admin import ReadOnlyAdminMixin
+
 from .models import InventorySettings, Product, StockMovement, Variant
 
 
@@ -17,21 +19,12 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: stock moves only through inventory.services."""
 
     list_display = ["created_at", "variant", "delta", "kind", "created_by"]
     list_select_related = ["variant__product", "created_by"]
     list_filter = ["kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(InventorySettings)

@@ -1,38 +1,20 @@
+"""Read-only: e-mails and templates change only through notifications.services, which
+check template text, lock rows and audit (the backoffice pages use them)."""
+
 from django.contrib import admin
+
+from returns_backoffice.admin import ReadOnlyAdminMixin
 
 from .models import DeliveryAttempt, EmailTemplate, OutgoingEmail
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-only: e-mails and templates change only through notifications.services, which
-    check template text, lock rows and audit (the backoffice pages use them)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdmin):
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "state", "attempts", "reference"]
     list_filter = ["state", "event", "language"]
     search_fields = ["to", "subject", "reference"]
@@ -40,5 +22,5 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(ReadOnlyAdmin):
+class EmailTemplateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event", "language", "subject", "updated_at", "updated_by"]

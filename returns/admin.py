@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from returns_backoffice.admin import ReadOnlyAdminMixin
+
 from .models import CatalogEntry, Return, ReturnEvent, ReturnLine, ReturnNote, ReturnSettings
 
 
@@ -30,18 +32,9 @@ class CatalogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnEvent)
-class ReturnEventAdmin(admin.ModelAdmin):
+class ReturnEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "rma", "kind", "actor"]
     raw_id_fields = ["rma", "actor", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(ReturnNote)
