@@ -42,6 +42,7 @@ screenshots: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: $(INSTALLED)
 	DEBUG=true $(MANAGE) check

@@ -11,13 +11,3 @@ class AccountsConfig(AppConfig):
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
-        post_migrate.connect(append_only_after_migrate, dispatch_uid="accounts.append_only")
-
-
-def append_only_after_migrate(sender, using="default", **kwargs):
-    from django.db import connections
-
-    from returns_backoffice.db import ensure_append_only
-
-    if sender.label == "accounts":  # once per migrate is enough
-        ensure_append_only(connections[using])

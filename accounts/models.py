@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -75,7 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.has_perm("accounts.manage_settings")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Who changed which setting, catalog entry or template, when, from what to what.
 
     Append-only: rows are written by `accounts.services.audit_record` and never changed.
@@ -102,14 +104,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.area}: {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit entries are append-only.")
 
     @property
     def change_rows(self):

@@ -3,7 +3,7 @@ check template text, lock rows and audit (the backoffice pages use them)."""
 
 from django.contrib import admin
 
-from returns_backoffice.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import DeliveryAttempt, EmailTemplate, OutgoingEmail
 

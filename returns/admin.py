@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from returns_backoffice.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import CatalogEntry, Return, ReturnEvent, ReturnLine, ReturnNote, ReturnSettings
 

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel
+
 
 class Status(models.TextChoices):
     """The seed's seven statuses (English / Dutch labels as in the original article)."""
@@ -271,7 +273,7 @@ class ReturnNote(models.Model):
         return self.text[:60]
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(AppendOnlyModel):
     """The append-only history of a return: what happened, who did it, when.
 
     Rows are only ever inserted (by returns.services and returns.receivers); save() refuses
@@ -329,14 +331,6 @@ class ReturnEvent(models.Model):
 
     def __str__(self):
         return f"{format_number(self.rma_id)} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Return history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Return history is append-only.")
 
 
 class ReturnSettings(models.Model):

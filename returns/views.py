@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import backoffice_required, settings_required
+from core.pagination import seek_page
 from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
-from returns_backoffice.pagination import seek_page
 
 from . import history, selectors, services
 from .filters import ReturnFilter

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # Ours, in dependency order: each app may use the ones above it.
+    "core",
     "accounts",
     "inventory",
     "orders",
@@ -113,13 +114,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "returns_backoffice.context_processors.shop",
+                "core.context_processors.shop",
             ],
         },
     },
 ]
 # Every form renders through one shared field template (templates/forms/).
-FORM_RENDERER = "returns_backoffice.forms.FormRenderer"
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------
 # SQLite is the embedded default for the demo; production and CI use PostgreSQL.

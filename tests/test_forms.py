@@ -1,11 +1,11 @@
-"""The Python-built widgets (returns_backoffice.forms) give what Django's templates give."""
+"""The Python-built widgets (core.forms) give what Django's templates give."""
 
 import re
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
-from returns_backoffice.forms import FormRenderer
+from core.forms import FormRenderer
 
 
 class Sample(forms.Form):

@@ -4,9 +4,9 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from core.pagination import seek_page
 from returns import selectors, services
 from returns.models import Return, ReturnCount
-from returns_backoffice.pagination import seek_page
 from tests.factories import CatalogEntryFactory, OrderLineFactory
 
 

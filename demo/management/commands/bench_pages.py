@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
 
 from accounts.models import User
+from core.pagination import SEPARATOR
 from demo.benchmark import measure, table
 from orders.models import Customer
 from returns.models import Return, ReturnLine, Status
-from returns_backoffice.pagination import SEPARATOR
 
 
 class Command(BaseCommand):

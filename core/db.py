@@ -1,9 +1,16 @@
-"""Database helpers shared by migrations."""
+"""Database helpers shared by migrations: the append-only triggers of history tables."""
 
+from django.apps import apps
 from django.db import migrations
 
-# Tables whose rows are history: written once, never changed.
-APPEND_ONLY_TABLES = ["accounts_auditentry", "returns_returnevent"]
+
+def append_only_tables() -> list[str]:
+    """The tables of every model built on core.models.AppendOnlyModel."""
+    from .models import AppendOnlyModel
+
+    return sorted(
+        model._meta.db_table for model in apps.get_models() if issubclass(model, AppendOnlyModel)
+    )
 
 
 def ensure_append_only(connection) -> None:
@@ -11,7 +18,7 @@ def ensure_append_only(connection) -> None:
     `migrate`, because SQLite rebuilds a table (and loses its triggers) whenever a
     migration alters one of its columns."""
     existing = set(connection.introspection.table_names())
-    for table in APPEND_ONLY_TABLES:
+    for table in append_only_tables():
         if table in existing:
             _create_trigger(connection, table)
 

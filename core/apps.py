@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The shared kernel: form rendering, keyset pagination, append-only tables, admin
+    helpers. It knows no feature app; feature apps build on it."""
+
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        post_migrate.connect(append_only_after_migrate, dispatch_uid="core.append_only")
+
+
+def append_only_after_migrate(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from .db import ensure_append_only
+
+    # post_migrate fires once per app with models; act after the last one.
+    if sender.models_module is not None and sender is _last_app_with_models():
+        ensure_append_only(connections[using])
+
+
+def _last_app_with_models():
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if config.models_module is not None][-1]
