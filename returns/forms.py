@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
@@ -318,11 +319,41 @@ class CatalogEntryForm(forms.ModelForm):
 
 
 class ReturnSettingsForm(forms.ModelForm):
+    """Settings > Account & service, with the return instructions in every language."""
+
     class Meta:
         model = ReturnSettings
-        fields = ["allow_returns", "return_window_days"]
+        fields = ["allow_returns", "return_window_days", "return_address"]
         widgets = {
             "return_window_days": forms.NumberInput(
                 attrs={"min": 0, "max": workflow.MAX_RETURN_WINDOW_DAYS}
+            ),
+            "return_address": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        texts = self.instance.return_instructions or {}
+        for code, name in settings.LANGUAGES:
+            self.fields[f"instructions_{code}"] = forms.CharField(
+                label=_("Return instructions (%(language)s)") % {"language": name},
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+                max_length=2000,
+                required=False,
+                initial=texts.get(code, ""),
+                help_text=_(
+                    "What customers should put in the parcel and how to send it; shown in "
+                    "their confirmation e-mail and on the return slip."
+                ),
             )
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "allow_returns": data["allow_returns"],
+            "return_window_days": data["return_window_days"],
+            "return_address": data["return_address"],
+            "return_instructions": {
+                code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
+            },
         }

@@ -316,6 +316,16 @@ class ReturnSettings(models.Model):
         help_text=_("Days after shipping in which customers may request a return; 0 = no limit."),
     )
 
+    # Where customers send their parcels, and what to put in them: shown in the customer's
+    # confirmation e-mail and on the return slip. Instructions per language ({"nl": ...}).
+    return_address = models.TextField(
+        _("Return address"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Where customers send their parcels: name, street, postcode and city."),
+    )
+    return_instructions = models.JSONField(_("Return instructions"), default=dict, blank=True)
+
     class Meta:
         verbose_name = _("account & service settings")
         verbose_name_plural = _("account & service settings")
@@ -329,6 +339,11 @@ class ReturnSettings(models.Model):
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+    def instructions_in(self, language: str) -> str:
+        """The instructions in `language`, else in the shop's language, else none."""
+        texts = self.return_instructions or {}
+        return texts.get(language) or texts.get(settings.LANGUAGE_CODE) or ""
 
 
 class ReturnCount(models.Model):

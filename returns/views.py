@@ -247,7 +247,7 @@ def account_service_settings(request):
     form = ReturnSettingsForm(request.POST or None, instance=selectors.return_settings())
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_settings_update(actor=request.user, **form.cleaned_data)
+            services.return_settings_update(actor=request.user, **form.service_values())
         except InvalidSettings as error:
             form.add_error(error.field, error.message)
         else:

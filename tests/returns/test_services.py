@@ -357,3 +357,25 @@ def test_the_return_window_is_bounded_by_the_service_and_the_database(shop_admin
             ReturnSettings.objects.update_or_create(pk=1, defaults={"return_window_days": days})
     services.return_settings_update(actor=shop_admin, return_window_days=3650)
     assert ReturnSettings.objects.get(pk=1).return_window_days == 3650
+
+
+def test_the_return_address_and_instructions_per_language_are_kept_and_audited(shop_admin):
+    from returns.models import ReturnSettings
+
+    services.return_settings_update(
+        actor=shop_admin,
+        return_address="Demo Shop Returns\r\nDock 4\r\n1234 AB Amsterdam",
+        return_instructions={"en": "Put the slip in the box.", "nl": " "},
+    )
+    saved = ReturnSettings.objects.get(pk=1)
+    assert saved.return_address == "Demo Shop Returns\nDock 4\n1234 AB Amsterdam"
+    assert saved.return_instructions == {"en": "Put the slip in the box."}
+    assert saved.instructions_in("nl") == "Put the slip in the box."  # the shop's language
+    first = AuditEntry.objects.get(area="settings.returns")
+    assert set(first.changes) == {"return_address", "return_instructions"}
+    services.return_settings_update(
+        actor=shop_admin, return_instructions={"en": "Slip in the box.", "nl": "Bon in de doos."}
+    )
+    assert ReturnSettings.objects.get(pk=1).instructions_in("nl") == "Bon in de doos."
+    with pytest.raises(exceptions.InvalidSettings):
+        services.return_settings_update(actor=shop_admin, return_instructions={"xx": "?"})
