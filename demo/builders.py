@@ -114,6 +114,8 @@ def _line_for(order: Order, variant: Variant, quantity: int) -> OrderLine:
         title=f"{variant.product.name} — {variant.title}",
         sku=variant.sku,
         quantity=quantity,
+        # Shipped orders shipped in full; the others have shipped nothing yet.
+        shipped_quantity=quantity if order.shipped_at is not None else 0,
         unit_price=variant.price,
     )
 
@@ -231,18 +233,28 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
             for pk, i in zip(order_ids, range(begin, end), strict=True):
                 status = rng.choice(statuses)
                 placed = now - timedelta(minutes=rng.randint(60, 400 * 24 * 60))
-                shipped = (
-                    placed + timedelta(hours=rng.randint(12, 72))
-                    if status in (Order.Status.SHIPPED, Order.Status.DELIVERED)
-                    else None
-                )
+                shipped = None
+                if status in (Order.Status.SHIPPED, Order.Status.DELIVERED):
+                    shipped = placed + timedelta(hours=rng.randint(12, 72))
+                    if shipped > now:  # placed this morning: paid, still being packed
+                        status, shipped = Order.Status.PAID, None
                 orders.append(
                     (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
                 )
                 for variant in rng.sample(variants, rng.randint(1, 3)):
                     title = f"{variant.product.name} — {variant.title}"
+                    quantity = rng.randint(1, 4)
                     lines.append(
-                        (pk, variant.pk, title, variant.sku, rng.randint(1, 4), variant.price, 0)
+                        (
+                            pk,
+                            variant.pk,
+                            title,
+                            variant.sku,
+                            quantity,
+                            quantity if shipped else 0,
+                            variant.price,
+                            0,
+                        )
                     )
             with bulk.loading():
                 bulk.insert(
@@ -260,6 +272,7 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                         "title",
                         "sku",
                         "quantity",
+                        "shipped_quantity",
                         "unit_price",
                         "returned_quantity",
                     ],
@@ -379,7 +392,9 @@ def ensure_returns(count: int, rng: random.Random) -> None:
             # Every shipped line with quantity left, each returned at most once per pass.
             available = list(
                 OrderLine.objects.filter(
-                    order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
+                    order__shipped_at__isnull=False,
+                    order__status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED],
+                    returned_quantity__lt=F("shipped_quantity"),
                 )
                 .exclude(order__customer__in=demo_customer)
                 .order_by("pk")
@@ -389,7 +404,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                     "order__customer_id",
                     "variant_id",
                     "sku",
-                    "quantity",
+                    "shipped_quantity",
                     "returned_quantity",
                     "order__shipped_at",
                 )

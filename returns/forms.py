@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
@@ -136,16 +137,26 @@ def _line_label(order_line):
     return f"{order_line.title} ({order_line.sku})"
 
 
+def _still_returnable(available: int, order_line) -> str:
+    # "1 van 1 kan nog worden geretourneerd", "2 van 3 kunnen ...": the verb agrees with
+    # the number that can still be returned. Out of what shipped (only that can return).
+    return ngettext(
+        "%(available)s of %(shipped)s can still be returned.",
+        "%(available)s of %(shipped)s can still be returned.",
+        available,
+    ) % {"available": available, "shipped": order_line.shipped_quantity}
+
+
 class ReturnCreateForm(ReturnFieldsForm):
     """Orders > order > Create return (staff)."""
 
     field_order = ["reason", "reason_text", "action", "action_text", "update_stock"]
 
-    def __init__(self, *args, order_lines, **kwargs):
+    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         line_fields = {}
         for line in order_lines:
-            available = line.quantity - line.returned_quantity
+            available = returnable.get(line.pk, 0)
             line_fields[f"line_{line.pk}"] = forms.IntegerField(
                 label=_line_label(line),
                 min_value=0,
@@ -153,12 +164,10 @@ class ReturnCreateForm(ReturnFieldsForm):
                 initial=0,
                 required=False,
                 disabled=available == 0,
-                help_text=_("%(available)s of %(ordered)s can still be returned.")
-                % {"available": available, "ordered": line.quantity},
+                help_text=_still_returnable(available, line),
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("update_stock", self.update_stock_applies)
-        self.has_returnable_lines = any(not field.disabled for field in line_fields.values())
 
     def clean(self):
         data = super().clean()
@@ -204,9 +213,9 @@ class ReturnChangeForm(ReturnFieldsForm):
             line_fields[name] = forms.IntegerField(
                 label=_line_label(order_line),
                 min_value=1,
-                max_value=order_line.quantity,
+                max_value=order_line.shipped_quantity,
                 disabled=not editable,
-                help_text=_("Ordered: %(ordered)s.") % {"ordered": order_line.quantity},
+                help_text=_("Shipped: %(shipped)s.") % {"shipped": order_line.shipped_quantity},
             )
             self.initial.setdefault(name, line.quantity)
         self.fields = {**line_fields, **self.fields}
@@ -277,8 +286,7 @@ class ReturnRequestForm(ReturnChoicesForm):
                     "max_value": _("You can return at most %(limit_value)s of this item."),
                     "invalid": _("Enter a number of items, such as 1."),
                 },
-                help_text=_("%(available)s of %(ordered)s can be returned.")
-                % {"available": available, "ordered": line.quantity},
+                help_text=_still_returnable(available, line),
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("token", uuid.uuid4())

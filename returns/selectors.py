@@ -49,13 +49,19 @@ def return_eligibility(
     with `lines` it read under the lock) all ask here.
     """
     if lines is None:
-        lines = OrderLine.objects.filter(order=order).only("pk", "quantity", "returned_quantity")
-    returnable = {
-        line.pk: line.quantity - line.returned_quantity
+        lines = OrderLine.objects.filter(order=order).only(
+            "pk", "shipped_quantity", "returned_quantity"
+        )
+    return _eligibility(order, settings or return_settings(), _returnable(lines))
+
+
+def _returnable(lines) -> dict[int, int]:
+    """{order line id: how many can still be returned} for the lines with any left."""
+    amounts = {
+        line.pk: workflow.returnable(shipped=line.shipped_quantity, held=line.returned_quantity)
         for line in lines
-        if line.quantity > line.returned_quantity
     }
-    return _eligibility(order, settings or return_settings(), returnable)
+    return {pk: amount for pk, amount in amounts.items() if amount}
 
 
 def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
@@ -68,9 +74,9 @@ def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
         rows = (
             OrderLine.objects.filter(
                 order__in=[order.pk for order in orders if order.has_shipped],
-                returned_quantity__lt=F("quantity"),
+                returned_quantity__lt=F("shipped_quantity"),
             )
-            .annotate(left=F("quantity") - F("returned_quantity"))
+            .annotate(left=F("shipped_quantity") - F("returned_quantity"))
             .values_list("order_id", "pk", "left")
         )
         for order_id, pk, left in rows:
@@ -81,11 +87,28 @@ def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
 def _eligibility(order: Order, settings: ReturnSettings, returnable: dict[int, int]):
     return workflow.decide_eligibility(
         allow_returns=settings.allow_returns,
+        order_status=order.status,
         shipped_on=timezone.localdate(order.shipped_at) if order.has_shipped else None,
         today=timezone.localdate(),
         window_days=settings.return_window_days,
         returnable=returnable,
     )
+
+
+def staff_returnability(order: Order, *, lines=None) -> tuple[str, dict[int, int]]:
+    """Whether staff can create a return for `order` (returns.workflow.order_refusal):
+    ("", {order line id: how many can still be returned}) or (why not, {})."""
+    if workflow.order_refusal(order_status=order.status, has_shipped=order.has_shipped):
+        lines = []
+    elif lines is None:
+        lines = OrderLine.objects.filter(order=order).only(
+            "pk", "shipped_quantity", "returned_quantity"
+        )
+    returnable = _returnable(lines)
+    refusal = workflow.order_refusal(
+        order_status=order.status, has_shipped=order.has_shipped, returnable=returnable
+    )
+    return refusal, ({} if refusal else returnable)
 
 
 # --- Lists ------------------------------------------------------------------------------

@@ -129,9 +129,16 @@ def _change_form(request, rma: Return, *, data):
 def return_create(request, number):
     order = order_detail(number=number)
     order_lines = selectors.returnable_lines(order)
+    refusal, returnable = selectors.staff_returnability(order, lines=order_lines)
+    if refusal:
+        # The order page says why it offers no Create return; a form sent anyway (forged,
+        # or from before the order changed) is refused the same way and changes nothing.
+        messages.error(request, refusal)
+        return redirect(order)
     form = ReturnCreateForm(
         request.POST or None,
         order_lines=order_lines,
+        returnable=returnable,
         catalog=selectors.catalog_for_form(),
         pos_linked=stock_linked_to_pos(),
     )
@@ -150,6 +157,9 @@ def return_create(request, number):
                 staff_note=data["staff_note"],
                 notify_customer=data["notify_customer"],
             )
+        except ReturnsNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect(order)
         except ReturnError as error:
             form.add_error(error.field, error.message)
         else:

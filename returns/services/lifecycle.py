@@ -56,10 +56,12 @@ def return_create(
     ({order line id: quantity}).
 
     Locks the order row first, so two creations for the same order run one after the
-    other and can never hold more of a line than was bought (the check constraint on
-    OrderLine.returned_quantity backs this up in the database). `request_token` is the
-    customer's one-time form token (see return_request). Update stock is off whatever
-    was asked while stock is linked to a point of sale.
+    other and can never hold more of a line than was shipped (the check constraints on
+    OrderLine.returned_quantity back this up in the database). An order that was
+    cancelled, awaits payment or has not shipped is refused (ReturnsNotAllowed, saying
+    why; returns.workflow.order_refusal), whoever asks. `request_token` is the customer's
+    one-time form token (see return_request). Update stock is off whatever was asked while
+    stock is linked to a point of sale.
     """
     quantities = {int(pk): int(qty) for pk, qty in quantities.items() if qty}
     if not quantities:
@@ -67,7 +69,10 @@ def return_create(
     workflow.check_choice(reason, kind=REASON, field="reason", required=True)
     workflow.check_choice(action, kind=ACTION, field="action")
     with transaction.atomic():
-        _lock_order(order.pk)
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        refusal = workflow.order_refusal(order_status=order.status, has_shipped=order.has_shipped)
+        if refusal:
+            raise ReturnsNotAllowed(refusal)
         lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=quantities)}
         if set(lines) != set(quantities):
             raise InvalidReturnInput(_("A chosen line is not part of this order."))
@@ -75,7 +80,7 @@ def return_create(
             line = lines[pk]
             workflow.check_quantity(
                 quantity,
-                ordered=line.quantity,
+                shipped=line.shipped_quantity,
                 held=line.returned_quantity,
                 held_before=0,
                 title=line.title,
@@ -337,7 +342,7 @@ def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str)
             order_line = fresh[line.order_line_id]
             workflow.check_quantity(
                 held_after[line.pk],
-                ordered=order_line.quantity,
+                shipped=order_line.shipped_quantity,
                 held=order_line.returned_quantity,
                 held_before=held_before[line.pk],
                 title=order_line.title,
