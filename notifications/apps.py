@@ -1,7 +1,31 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+
+def _template(target) -> str:
+    from accounts.audit import language_name
+
+    from . import registry
+
+    event, language = target.get("event", ""), target.get("language", "")
+    return f"{registry.label(event)} · {language_name(language)}"
+
+
+def _email(target) -> str:
+    return gettext_now("E-mail “%(subject)s” to %(to)s") % {
+        "subject": target.get("name", ""),
+        "to": target.get("to", ""),
+    }
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from accounts.audit import AuditArea, register
+
+        # How the audit log names the templates admins edit and the e-mails they resend.
+        register(AuditArea("settings.notification_emails", _("Notification e-mails"), _template))
+        register(AuditArea("notifications.outbox", _("Outbox"), _email))

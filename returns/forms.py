@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.audit import language_name
+
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
 from .workflow import Choice
@@ -23,7 +25,7 @@ class CatalogEntryField(forms.TypedChoiceField):
         self.entries = {str(entry.pk): entry for entry in entries}
         super().__init__(
             choices=[("", _("— choose or type below —"))]
-            + [(key, entry.name) for key, entry in self.entries.items()],
+            + [(key, entry.label) for key, entry in self.entries.items()],
             coerce=lambda key: self.entries[key],
             empty_value=None,
             required=False,
@@ -203,6 +205,10 @@ class ReturnChangeForm(ReturnFieldsForm):
         )
         super().__init__(*args, **kwargs)
         self.rma = rma
+        if rma.origin == Return.Origin.CUSTOMER:
+            # What the customer said is their request, shown above the form and never
+            # edited; the field is for what a customer said to staff (phone, counter).
+            del self.fields["customer_comment"]
         allowed = [rma.status, *workflow.allowed_next(rma.status, can_reopen=can_reopen)]
         self.fields["status"].choices = [(code, Status(code).label) for code in allowed]
         editable = workflow.quantities_editable(rma.status)
@@ -229,10 +235,24 @@ class ReturnChangeForm(ReturnFieldsForm):
             "reason": self.choice("reason"),
             "action": self.choice("action"),
             "update_stock": data["update_stock"],
-            "customer_comment": data["customer_comment"],
+            "customer_comment": data.get("customer_comment"),
             "staff_note": data["staff_note"],
             "notify_customer": data["notify_customer"],
         }
+
+
+class ReturnMessageForm(forms.Form):
+    """The return page's message to the customer (an e-mail; their page shows it too)."""
+
+    text = forms.CharField(
+        label=_("Message to the customer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        help_text=_(
+            "E-mailed to the customer and shown on their return page. Staff notes stay "
+            "internal; this does not."
+        ),
+    )
 
 
 class RequestTokenField(forms.UUIDField):
@@ -308,8 +328,14 @@ class ReturnRequestForm(ReturnChoicesForm):
         return data
 
 
+def _other_languages():
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
 class CatalogEntryForm(forms.ModelForm):
-    """Edit an entry; adding one uses the same form without Active (new entries are)."""
+    """Edit an entry: its name in every language the shop speaks (the shop's own language
+    required), Active and Visible to customers. Adding one uses the same form without
+    Active (new entries are)."""
 
     class Meta:
         model = CatalogEntry
@@ -319,11 +345,37 @@ class CatalogEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             del self.fields["active"]
+        self.fields["name"].label = _name_label(settings.LANGUAGE_CODE)
+        names = self.instance.names or {}
+        fields = {"name": self.fields.pop("name")}
+        for code in _other_languages():
+            fields[f"name_{code}"] = forms.CharField(
+                label=_name_label(code),
+                max_length=CatalogEntry._meta.get_field("name").max_length,
+                required=False,
+                initial=names.get(code, ""),
+                help_text=_("Empty: customers reading this language see the name above."),
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+        self.fields = {**fields, **self.fields}
 
     def validate_unique(self):
         # Unique names (in any capitalisation) are the service's rule, checked under its
         # lock (returns.services.catalog); the view shows its CatalogNameTaken here.
         pass
+
+    def names(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"name_{code}", "") for code in _other_languages()}
+
+    def service_values(self) -> dict:
+        values = {
+            name: value for name, value in self.cleaned_data.items() if not name.startswith("name_")
+        }
+        return {**values, "names": self.names()}
+
+
+def _name_label(code: str):
+    return _("Name (%(language)s)") % {"language": language_name(code)}
 
 
 class ReturnSettingsForm(forms.ModelForm):
@@ -342,9 +394,9 @@ class ReturnSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         texts = self.instance.return_instructions or {}
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             self.fields[f"instructions_{code}"] = forms.CharField(
-                label=_("Return instructions (%(language)s)") % {"language": name},
+                label=_("Return instructions (%(language)s)") % {"language": language_name(code)},
                 widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
                 max_length=2000,
                 required=False,

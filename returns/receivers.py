@@ -42,6 +42,7 @@ def email_in_history(sender, email, state, error="", attempt=0, **kwargs):
             subject=email.subject,
             attempt=attempt,
             error=error,
+            email_id=email.pk,
         )
 
 

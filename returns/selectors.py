@@ -22,6 +22,7 @@ from .models import (
     Return,
     ReturnCount,
     ReturnLine,
+    ReturnRequest,
     ReturnSettings,
     Status,
     parse_number,
@@ -142,6 +143,7 @@ def return_list():
             "customer__name",
             "customer__user__email",
             "reason__name",
+            "reason__names",
         )
         .annotate(item_count=_item_count())
     )
@@ -240,7 +242,13 @@ def order_returns(order: Order):
 def return_detail(*, pk) -> Return:
     try:
         return Return.objects.select_related(
-            "order", "customer__user", "reason", "action", "created_by"
+            "order",
+            "customer__user",
+            "reason",
+            "action",
+            "created_by",
+            "request__reason",
+            "request__action",
         ).get(pk=pk)
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
@@ -286,11 +294,13 @@ def catalog_for_form(*keep: CatalogEntry | None) -> list[CatalogEntry]:
 
 
 def catalog_with_usage():
-    """All entries, each with `in_use`: whether any return uses it (an indexed EXISTS per
-    entry, cheap however many returns there are)."""
+    """All entries, each with `in_use`: whether any return or customer's request uses it
+    (an indexed EXISTS per entry, cheap however many returns there are)."""
     return catalog_entries().annotate(
         in_use=Exists(Return.objects.filter(reason=OuterRef("pk")))
         | Exists(Return.objects.filter(action=OuterRef("pk")))
+        | Exists(ReturnRequest.objects.filter(reason=OuterRef("pk")))
+        | Exists(ReturnRequest.objects.filter(action=OuterRef("pk")))
     )
 
 
@@ -323,25 +333,69 @@ def customer_return(*, customer: Customer, pk) -> Return:
     """One of the customer's own returns; any other id is ReturnNotFound, the same as one
     that does not exist (a 404, SPEC §1)."""
     try:
-        return Return.objects.select_related("order", "reason", "action").get(
-            pk=pk, customer=customer
-        )
+        return Return.objects.select_related(
+            "order", "reason", "action", "request__reason", "request__action"
+        ).get(pk=pk, customer=customer)
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
 
 
-def customer_facing_choices(rma: Return) -> dict[str, str]:
-    """The return's reason and action as the customer may read them: catalog entries the
-    shop shows to customers, and the customer's own words; staff-only entries and what
-    staff typed for themselves stay in the backoffice."""
-    shown = {}
-    for name in ("reason", "action"):
-        entry, text = getattr(rma, name), getattr(rma, f"{name}_text")
-        if entry is not None:
-            shown[name] = entry.name if entry.visible_to_customers else ""
-        else:
-            shown[name] = text if rma.origin == Return.Origin.CUSTOMER else ""
-    return shown
+@dataclass
+class CustomerView:
+    """A return as its customer may see it (SPEC §11): what they asked for, unchanged by
+    staff's edits, or, for a return the shop created for them, its lines and the catalog
+    entries shown to customers. Never text staff typed. `lines`: [(order line, quantity)]."""
+
+    requested: bool
+    lines: list
+    reason: str = ""
+    action: str = ""
+    comment: str = ""
+    requested_at: object = None
+
+
+def _requested_lines(request: ReturnRequest, lines: list[ReturnLine]) -> list:
+    order_lines = {line.order_line_id: line.order_line for line in lines}
+    missing = [pk for pk in request.quantities if pk not in order_lines]
+    if missing:
+        order_lines.update(OrderLine.objects.in_bulk(missing))
+    return [(order_lines[pk], quantity) for pk, quantity in request.quantities.items()]
+
+
+def request_view(rma: Return, lines: list[ReturnLine]) -> CustomerView | None:
+    """The customer's request as staff read it, apart from staff's working fields: every
+    entry, in the reader's language. None for a return staff created."""
+    request = getattr(rma, "request", None)
+    if request is None:
+        return None
+    return CustomerView(
+        requested=True,
+        lines=_requested_lines(request, lines),
+        reason=request.reason.label if request.reason else request.reason_text,
+        action=request.action.label if request.action else request.action_text,
+        comment=request.comment,
+        requested_at=request.created_at,
+    )
+
+
+def customer_view(rma: Return, lines: list[ReturnLine]) -> CustomerView:
+    """`rma` from customer_return, `lines` its return_lines."""
+    request = getattr(rma, "request", None) if rma.origin == Return.Origin.CUSTOMER else None
+    if request is None:
+        return CustomerView(
+            requested=False,
+            lines=[(line.order_line, line.quantity) for line in lines],
+            reason=workflow.customer_choice(rma.reason, rma.reason_text, theirs=False),
+            action=workflow.customer_choice(rma.action, rma.action_text, theirs=False),
+        )
+    return CustomerView(
+        requested=True,
+        lines=_requested_lines(request, lines),
+        reason=workflow.customer_choice(request.reason, request.reason_text, theirs=True),
+        action=workflow.customer_choice(request.action, request.action_text, theirs=True),
+        comment=request.comment,
+        requested_at=request.created_at,
+    )
 
 
 def requested_return(*, customer: Customer, token) -> Return | None:

@@ -266,8 +266,28 @@ def format_day(day: date) -> str:
     return formats.date_format(day, "j F Y")
 
 
-# --- What a customer sees of a return (SPEC §5) -------------------------------------------
+# --- What a customer sees of a return (SPEC §5, §11) ------------------------------------
 
-# The history kinds a customer reads on My returns: the status story only, never staff
-# notes, stock movements, e-mail details or who in the shop did it.
-CUSTOMER_HISTORY_KINDS = frozenset({"created", "status_changed", "reopened"})
+
+def customer_choice(entry, text: str, *, theirs: bool) -> str:
+    """A reason or action as the customer may read it: a catalog entry marked visible to
+    customers (by its name in their language), or words they typed themselves (`theirs`:
+    it comes from their own request). Never what staff typed, never a staff-only entry."""
+    if entry is not None:
+        return entry.label if entry.visible_to_customers else ""
+    return text if theirs else ""
+
+
+# The history kinds a customer reads on My returns: the status story and the shop's
+# messages to them, never staff notes, stock movements, e-mail details or who in the shop
+# did it.
+CUSTOMER_HISTORY_KINDS = frozenset({"created", "status_changed", "reopened", "message_sent"})
+
+
+# --- E-mails ------------------------------------------------------------------------------
+
+
+def status_email_due(*, notify: bool, old_status: str, new_status: str) -> bool:
+    """Notify customer e-mails the customer that their return's status changed: a save
+    that changes no status sends nothing, whatever was ticked (the page says so)."""
+    return notify and new_status != old_status

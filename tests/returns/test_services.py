@@ -157,8 +157,12 @@ def test_field_changes_are_recorded_with_old_and_new_values(line, make_return, s
         customer_comment="It is blue, not green",
     )
     event = HistoryEntry.objects.get(rma=rma, kind="updated")
-    assert event.data["fields"]["reason_text"] == ["", "Colour differs"]
-    assert event.data["fields"]["action"] == [None, "Send a larger size"]
+    # A reason or an action is one field, old → new, whether chosen or typed.
+    assert set(event.data["fields"]) == {"reason", "action", "customer_comment"}
+    old_reason, new_reason = event.data["fields"]["reason"]
+    assert (old_reason["name"], new_reason) == ("Too small", "Colour differs")
+    old_action, new_action = event.data["fields"]["action"]
+    assert (old_action, new_action["entry"], new_action["name"]) == ("", action.pk, action.name)
     assert event.data["fields"]["customer_comment"] == ["", "It is blue, not green"]
 
 
@@ -372,7 +376,7 @@ def test_the_return_address_and_instructions_per_language_are_kept_and_audited(s
     assert saved.return_instructions == {"en": "Put the slip in the box."}
     assert saved.instructions_in("nl") == "Put the slip in the box."  # the shop's language
     first = AuditEntry.objects.get(area="settings.returns")
-    assert set(first.changes) == {"return_address", "return_instructions"}
+    assert set(first.changes) == {"return_address", "return_instructions:en"}
     services.return_settings_update(
         actor=shop_admin, return_instructions={"en": "Slip in the box.", "nl": "Bon in de doos."}
     )
