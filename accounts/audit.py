@@ -11,9 +11,7 @@ object described by the area's `describe`, field labels and choices from the mod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.functional import Promise
-from django.utils.translation import get_language_info
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,3 @@ def register(area: AuditArea) -> AuditArea:
 
 def get(code: str) -> AuditArea | None:
     return _areas.get(code)
-
-
-def language_name(code: str) -> str:
-    """A language's name in the reader's language ("Dutch", "Nederlands", "Niederländisch"),
-    or the code for a language Django does not know."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
-def is_language(code: str) -> bool:
-    return code in {language for language, _name in settings.LANGUAGES}

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import language_name
 from core.models import AppendOnlyModel
 
 from . import audit
@@ -159,7 +160,7 @@ class AuditEntry(AppendOnlyModel):
                     # Stored as the code ("failed"), shown as the reader's word ("Mislukt").
                     choices = dict(model_field.flatchoices)
             if language:
-                label = f"{label} ({audit.language_name(language)})"
+                label = f"{label} ({language_name(language)})"
             yield (
                 label,
                 _display_value(choices.get(old, old)),

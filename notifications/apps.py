@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 def _template(target) -> str:
-    from accounts.audit import language_name
+    from core.languages import language_name
 
     from . import registry
 
@@ -13,7 +13,7 @@ def _template(target) -> str:
 
 
 def _email(target) -> str:
-    return gettext_now("E-mail “%(subject)s” to %(to)s") % {
+    return gettext("E-mail “%(subject)s” to %(to)s") % {
         "subject": target.get("name", ""),
         "to": target.get("to", ""),
     }

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.utils import translation
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ def _catalog_entry(target) -> str:
     kind = target.get("kind", "")
     label = CatalogEntry.Kind(kind).label if kind in CatalogEntry.Kind.values else kind
     name = (target.get("names") or {}).get(translation.get_language()) or target.get("name", "")
-    return gettext_now("%(kind)s “%(name)s”") % {"kind": label, "name": name}
+    return gettext("%(kind)s “%(name)s”") % {"kind": label, "name": name}
 
 
 class ReturnsConfig(AppConfig):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.audit import language_name
+from core.languages import language_name
 
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
