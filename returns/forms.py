@@ -170,6 +170,9 @@ class ReturnCreateForm(ReturnFieldsForm):
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("update_stock", self.update_stock_applies)
+        self.fields["notify_customer"].help_text = _(
+            "E-mail the customer that you created this return, with where to send the parcel."
+        )
 
     def clean(self):
         data = super().clean()
