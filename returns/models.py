@@ -233,7 +233,7 @@ class ReturnRequest(AppendOnlyModel):
 
     Written once, by the service that records a customer's request (returns.services), and
     never changed: staff work on the return's own fields, and the customer's pages and
-    e-mails show this (returns.workflow.customer_view). The model refuses updates and
+    e-mails show this (returns.selectors.customer_view). The model refuses updates and
     deletes, and a database trigger refuses UPDATE (and DELETE on PostgreSQL).
     """
 
