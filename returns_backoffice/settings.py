@@ -70,12 +70,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    # Ours first of all: the kernel, whose `db_worker` command replaces django-tasks-db's
+    # (Django takes a command from the first app in this list that has it).
+    "core",
     "django_tasks",
     "django_tasks_db",
     "csp",
     "axes",
-    # Ours, in dependency order: each app may use the ones above it.
-    "core",
+    # The feature apps, in dependency order: each app may use the ones above it.
     "accounts",
     "inventory",
     "orders",
@@ -306,8 +308,10 @@ OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")
 SHOP_EMAIL = env.str("SHOP_EMAIL", default="shop@example.com")
+# The port `make run` serves the demo on; links in e-mails follow it unless SITE_URL is set.
+PORT = env.int("PORT", default=8000)
 # Absolute address of this site, used for links in e-mails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
 LOGGING = {
     "version": 1,

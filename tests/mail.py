@@ -8,7 +8,8 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from django_tasks_db.management.commands.db_worker import Worker
+
+from core.worker import Worker
 
 
 def free_port() -> int:
