@@ -313,10 +313,24 @@ PORT = env.int("PORT", default=8000)
 # Absolute address of this site, used for links in e-mails.
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
+# One console handler, on the root logger: every line once (Django's own console handler
+# on the "django" logger, active with DEBUG on, printed each django.* line a second time),
+# and a 403 or 404 as one line without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_client_error_tracebacks": {"()": "core.log_filters.NoTracebackForClientErrors"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_client_error_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
