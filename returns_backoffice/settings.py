@@ -274,8 +274,17 @@ STORAGES = {
 
 # --- E-mail ---------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587 or consolemail://
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same, with a timeout per SMTP phase (notifications/smtp.py).
+    _email["EMAIL_BACKEND"] = "notifications.smtp.EmailBackend"
+vars().update(_email)
+# Seconds to wait for the SMTP server at every step up to the end of a message: a timeout
+# there means the message was not taken, and it is tried again later.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+# Seconds to wait for the server's answer once a message has been sent: giving up earlier
+# sends it again although the server may have taken it. RFC 5321 §4.5.3.2.6: 10 minutes.
+EMAIL_FINAL_REPLY_TIMEOUT = env.float("EMAIL_FINAL_REPLY_TIMEOUT", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Demo Shop <shop@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -285,7 +294,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (`manage.py rqworker default --with-scheduler`). Nothing else changes between the two.
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# A job may run as long as one delivery can take (RQ kills longer ones, and a delivery
+# killed after the message was sent would be sent again).
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL,
+        "DEFAULT_TIMEOUT": int(max(300, EMAIL_FINAL_REPLY_TIMEOUT + 10 * EMAIL_TIMEOUT + 60)),
+    }
+}
 if TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
