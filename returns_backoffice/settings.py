@@ -59,6 +59,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page of its side that says what to do (not Django's bare page).
+CSRF_FAILURE_VIEW = "returns_backoffice.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,12 @@ from . import views
 
 admin.site.site_header = "Returns backoffice — Django admin"
 
+# Error pages of the side they belong to, in the visitor's language (errors.py).
+handler400 = "returns_backoffice.errors.bad_request"
+handler403 = "returns_backoffice.errors.permission_denied"
+handler404 = "returns_backoffice.errors.page_not_found"
+handler500 = "returns_backoffice.errors.server_error"
+
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("healthz", views.healthz, name="healthz"),
