@@ -190,7 +190,7 @@ def test_a_return_prints_its_facts_lines_and_timeline_not_the_menu_and_form(new_
         page.get_by_role("button", name="Log out"),
     ]:
         expect(hidden).to_be_hidden()
-    for shown in ["Lines", "Timeline"]:
+    for shown in ["Lines", "History"]:
         expect(page.get_by_role("heading", name=re.compile(shown))).to_be_visible()
     expect(page.get_by_role("term").first).to_be_visible()  # the facts
     expect(page.get_by_role("table").first).to_be_visible()  # the lines
