@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised whenever this user's permissions may have changed (their groups, their own
     # permissions, a group's permissions: accounts.signals). Web processes cache a user's
     # permissions under it, so a change is seen by every process on the next request.
-    permissions_version = models.PositiveIntegerField(default=1, editable=False)
+    permissions_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = UserManager()
 

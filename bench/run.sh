@@ -14,6 +14,7 @@ REQUESTS="${BENCH_REQUESTS:-200}"
 HTTP_REQUESTS="${BENCH_HTTP_REQUESTS:-100}"
 LOAD_SECONDS="${BENCH_LOAD_SECONDS:-60}"
 THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-15}"
+CLUSTER_SECONDS="${BENCH_CLUSTER_SECONDS:-300}"
 PY=.venv/bin/python
 mkdir -p bench-results
 
@@ -49,3 +50,6 @@ $PY manage.py bench_pages --requests "$REQUESTS" --json bench-results/pages.json
 echo "=== pages over HTTP (gunicorn, 2 workers; $HTTP_REQUESTS requests each), then wrk"
 $PY manage.py bench_load --requests "$HTTP_REQUESTS" --seconds "$LOAD_SECONDS" \
   --throughput-seconds "$THROUGHPUT_SECONDS" --json bench-results/load.json
+
+echo "=== the multi-process proof (${CLUSTER_SECONDS}s): 2 gunicorn, 3 RQ workers, the sweep; kills; audit"
+$PY manage.py bench_cluster --seconds "$CLUSTER_SECONDS" --json bench-results/cluster.json

@@ -254,7 +254,7 @@ def http_sender(port, cookies, csrf):
 
 
 def start_gunicorn(
-    port, *, workers=2, settings_module="returns_backoffice.bench_settings", env=None
+    port, *, workers=2, settings_module="returns_backoffice.bench_settings", env=None, session=False
 ):
     env = {
         **os.environ,
@@ -282,6 +282,7 @@ def start_gunicorn(
             "warning",
         ],
         env=env,
+        start_new_session=session,  # its own process group, to be killed as one
     )
     for _ in range(150):
         try:
