@@ -28,12 +28,3 @@ def audit_record(*, actor, area: str, instance, changes: dict) -> AuditEntry | N
             target=str(instance)[:200],
             changes=changes,
         )
-
-
-def diff_fields(instance, new_values: dict) -> dict:
-    """{field: (old, new)} for the fields whose value would change."""
-    return {
-        field: (getattr(instance, field), value)
-        for field, value in new_values.items()
-        if getattr(instance, field) != value
-    }

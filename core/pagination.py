@@ -5,7 +5,7 @@ and key of the last row shown) lets it start right there, on the same index the 
 sorted by. The price: pages are Previous/Next rather than numbered.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connections
@@ -22,7 +22,6 @@ class SeekPage:
     has_previous: bool = False
     next_cursor: str = ""
     previous_cursor: str = ""
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.object_list)

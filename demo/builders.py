@@ -345,7 +345,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     on-hand raised by exactly their sum (so on-hand still equals the ledger), and history.
     """
     from inventory.models import StockMovement
-    from returns.models import CatalogEntry, Return, ReturnEvent, ReturnLine, Status
+    from returns.models import CatalogEntry, HistoryEntry, Return, ReturnLine, Status
 
     missing = count - Return.objects.count()
     if missing <= 0:
@@ -372,7 +372,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     # ensure_demo_returns, so that the demo login always has an order to return, one outside
     # the window and one not shipped (every eligibility answer can be seen).
     demo_customer = Customer.objects.filter(user__email=DEMO_CUSTOMER_EMAIL).values("pk")
-    deferred = (Return, ReturnLine, ReturnEvent, StockMovement) if missing >= LARGE else ()
+    deferred = (Return, ReturnLine, HistoryEntry, StockMovement) if missing >= LARGE else ()
     with bulk.indexes_deferred(*deferred):
         bar = progress(total=missing, desc="returns")
         while missing > 0:
@@ -448,7 +448,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                     events.append(
                         (
                             rma_id,
-                            ReturnEvent.Kind.CREATED,
+                            HistoryEntry.Kind.CREATED,
                             created,
                             "",
                             Status.NEW,
@@ -461,7 +461,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                         events.append(
                             (
                                 rma_id,
-                                ReturnEvent.Kind.STATUS_CHANGED,
+                                HistoryEntry.Kind.STATUS_CHANGED,
                                 changed,
                                 Status.NEW,
                                 status,
@@ -482,7 +482,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                         events.append(
                             (
                                 rma_id,
-                                ReturnEvent.Kind.STOCK_MOVED,
+                                HistoryEntry.Kind.STOCK_MOVED,
                                 changed,
                                 "",
                                 "",
@@ -521,7 +521,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                         lines,
                     )
                     bulk.insert(
-                        ReturnEvent,
+                        HistoryEntry,
                         ["rma_id", "kind", "created_at", "from_status", "to_status", "data"],
                         events,
                     )

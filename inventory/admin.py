@@ -7,6 +7,7 @@ from .models import InventorySettings, Product, StockMovement, Variant
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    # On-hand moves only through inventory.services.stock_apply, with a ledger row.
     readonly_fields = ["on_hand"]
     extra = 0
 
@@ -27,4 +28,8 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
 
 
-admin.site.register(InventorySettings)
+@admin.register(InventorySettings)
+class InventorySettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: Settings > Inventory saves through inventory.services (audited)."""
+
+    list_display = ["__str__", "stock_linked_to_pos"]

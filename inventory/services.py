@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 
-from accounts.services import audit_record, diff_fields
+from accounts.services import audit_record
+from core.services import model_update
 
 from .models import InventorySettings, StockMovement, Variant
 
@@ -73,11 +74,6 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
         )
 
 
-def stock_apply_delta(*, variant: Variant, delta: int, kind: str, reference=None, user=None):
-    """One change of one variant; see `stock_apply`."""
-    return stock_apply(changes=[StockChange(variant.pk, delta, kind, reference)], user=user)
-
-
 def stock_receive_initial(*, quantities: dict[int, int]) -> None:
     """Bulk-load opening stock for new variants (the demo and benchmark shops).
 
@@ -104,9 +100,6 @@ def inventory_settings_update(*, actor, stock_linked_to_pos: bool) -> InventoryS
     with transaction.atomic():
         InventorySettings.objects.get_or_create(pk=1)
         current = InventorySettings.objects.select_for_update().get(pk=1)
-        changes = diff_fields(current, {"stock_linked_to_pos": stock_linked_to_pos})
-        if changes:
-            current.stock_linked_to_pos = stock_linked_to_pos
-            current.save(update_fields=["stock_linked_to_pos"])
-            audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
+        changes = model_update(current, {"stock_linked_to_pos": stock_linked_to_pos})
+        audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
         return current

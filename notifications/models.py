@@ -6,18 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .events import Event
+from . import registry
 
 
 class EmailTemplate(models.Model):
     """An admin's text for one e-mail in one language.
 
-    Without a row the default text of `events.DEFAULT_TEXTS` is used; Reset to default
+    Without a row the default text of the registered event (registry.py) is used; Reset to default
     deletes the row. Rows are written only by `services.email_template_save`, which refuses
     text the restricted formatter would not accept.
     """
 
-    event = models.CharField(_("e-mail"), max_length=64, choices=Event.choices)
+    event = models.CharField(_("e-mail"), max_length=64)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
@@ -42,7 +42,11 @@ class EmailTemplate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_event_display()} · {self.get_language_display()}"
+        return f"{self.event_label} · {self.get_language_display()}"
+
+    @property
+    def event_label(self) -> str:
+        return registry.label(self.event)
 
 
 class OutgoingEmail(models.Model):
@@ -60,7 +64,7 @@ class OutgoingEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    event = models.CharField(_("e-mail"), max_length=64, choices=Event.choices)
+    event = models.CharField(_("e-mail"), max_length=64)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     to = models.CharField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255)
@@ -97,6 +101,10 @@ class OutgoingEmail(models.Model):
 
     def get_absolute_url(self):
         return reverse("notifications:outbox-detail", args=[self.pk])
+
+    @property
+    def event_label(self) -> str:
+        return registry.label(self.event)
 
     @property
     def message_id(self) -> str:

@@ -1,6 +1,7 @@
 """The restricted formatter for staff-edited e-mail text (SPEC §4).
 
-Admins write `{customer_name}`; `{{` and `}}` stand for a literal brace. Nothing else means
+Admins write `{customer_name}` (a placeholder of the e-mail's event, see registry.py);
+`{{` and `}}` stand for a literal brace. Nothing else means
 anything: no attribute or index access, no conversions, no format specs, no positional
 fields, no template tags. A text is split into literal pieces and placeholder names, and a
 name is only ever replaced by the string the caller supplied. No object, setting or method
@@ -9,14 +10,12 @@ template engine.
 """
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-
-from .events import PLACEHOLDERS
 
 # `{{`, `}}`, a `{...}` field without braces inside, or a brace on its own (an error).
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -35,7 +34,7 @@ class Piece:
     error: str = ""  # why the piece is not valid (then `text` is the raw text)
 
 
-def _scan(text: str) -> Iterator[Piece]:
+def _scan(text: str, placeholders: Collection[str]) -> Iterator[Piece]:
     position = 0
     for match in _TOKEN.finditer(text):
         if match.start() > position:
@@ -53,7 +52,7 @@ def _scan(text: str) -> Iterator[Piece]:
                 )
                 % {"brace": token, "position": match.start() + 1},
             )
-        elif match.group(1) in PLACEHOLDERS:
+        elif match.group(1) in placeholders:
             yield Piece("", placeholder=match.group(1))
         else:
             shown = Truncator(token).chars(40)
@@ -65,17 +64,18 @@ def _scan(text: str) -> Iterator[Piece]:
             else:
                 error = _("%(field)s is not a placeholder. Use one of: %(names)s.") % {
                     "field": shown,
-                    "names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+                    "names": ", ".join(f"{{{name}}}" for name in placeholders),
                 }
             yield Piece(token, error=error)
     if position < len(text):
         yield Piece(text[position:])
 
 
-def template_errors(text: str) -> list[str]:
-    """Every problem in a text, in order, each once; [] when it is a valid template."""
+def template_errors(text: str, placeholders: Collection[str]) -> list[str]:
+    """Every problem in a text, in order, each once; [] when it is a valid template whose
+    only fields are `placeholders`."""
     errors = []
-    for piece in _scan(text):
+    for piece in _scan(text, placeholders):
         if piece.error and piece.error not in errors:
             errors.append(str(piece.error))
     return errors
@@ -86,31 +86,41 @@ def _value(values: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)[:MAX_VALUE_LENGTH]
 
 
-def _pieces(text: str, values: Mapping[str, object]) -> Iterator[tuple[str, str]]:
-    """(name or "", text) pairs; invalid fields come out as their literal, inert text."""
-    for piece in _scan(text):
+def _pieces(
+    text: str, values: Mapping[str, object], placeholders: Collection[str] | None
+) -> Iterator[tuple[str, str]]:
+    """(name or "", text) pairs; invalid fields come out as their literal, inert text. The
+    placeholders are the caller's (the names `values` has, unless given), never the text's;
+    one without a value is empty."""
+    for piece in _scan(text, values.keys() if placeholders is None else placeholders):
         if piece.placeholder:
             yield piece.placeholder, _value(values, piece.placeholder)
         else:
             yield "", piece.text
 
 
-def render_text(text: str, values: Mapping[str, object]) -> str:
+def render_text(
+    text: str, values: Mapping[str, object], placeholders: Collection[str] | None = None
+) -> str:
     """The text with its placeholders filled in. Never raises: the template was checked when
     it was saved, and anything invalid that got in some other way stays literal text."""
-    return "".join(value for _name, value in _pieces(text, values))
+    return "".join(value for _name, value in _pieces(text, values, placeholders))
 
 
-def render_subject(text: str, values: Mapping[str, object]) -> str:
+def render_subject(
+    text: str, values: Mapping[str, object], placeholders: Collection[str] | None = None
+) -> str:
     """One line (a value with a line break cannot add e-mail headers), of bounded length."""
-    return " ".join(render_text(text, values).split())[:MAX_SUBJECT_LENGTH]
+    return " ".join(render_text(text, values, placeholders).split())[:MAX_SUBJECT_LENGTH]
 
 
-def render_html(text: str, values: Mapping[str, object]) -> str:
+def render_html(
+    text: str, values: Mapping[str, object], placeholders: Collection[str] | None = None
+) -> str:
     """The HTML part: every literal and every value escaped, paragraphs and line breaks kept,
     and the return's address (when it is a web address) made a link."""
     out = []
-    for name, value in _pieces(text, values):
+    for name, value in _pieces(text, values, placeholders):
         if name == "return_url" and _URL.match(value):
             out.append(f'<a href="{escape(value)}">{escape(value)}</a>')
         else:
@@ -131,9 +141,15 @@ class RenderedEmail:
     html_body: str
 
 
-def render_email(*, subject: str, body: str, values: Mapping[str, object]) -> RenderedEmail:
+def render_email(
+    *,
+    subject: str,
+    body: str,
+    values: Mapping[str, object],
+    placeholders: Collection[str] | None = None,
+) -> RenderedEmail:
     return RenderedEmail(
-        subject=render_subject(subject, values),
-        body=render_text(body, values),
-        html_body=render_html(body, values),
+        subject=render_subject(subject, values, placeholders),
+        body=render_text(body, values, placeholders),
+        html_body=render_html(body, values, placeholders),
     )

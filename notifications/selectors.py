@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from .events import SAMPLE_VALUES, Event, default_texts
+from . import registry
 from .models import EmailTemplate, OutgoingEmail
 from .rendering import RenderedEmail, render_email
 
@@ -60,16 +60,16 @@ def email_template_overview() -> list[TemplateRow]:
     it; one query."""
     saved = {(t.event, t.language): t for t in EmailTemplate.objects.all()}
     rows = []
-    for event, event_label in Event.choices:
+    for event in registry.all_events():
         for language, language_label in settings.LANGUAGES:
-            template = saved.get((event, language))
+            template = saved.get((event.name, language))
             rows.append(
                 TemplateRow(
-                    event=event,
-                    event_label=str(event_label),
+                    event=event.name,
+                    event_label=str(event.label),
                     language=language,
                     language_label=language_label,
-                    subject=template.subject if template else default_texts(event, language)[0],
+                    subject=template.subject if template else event.default_texts(language)[0],
                     customised=template is not None,
                     updated_at=template.updated_at if template else None,
                 )
@@ -82,15 +82,14 @@ def email_template_texts(*, event: str, language: str) -> tuple[str, str, EmailT
     template = EmailTemplate.objects.filter(event=event, language=language).first()
     if template is not None:
         return template.subject, template.body, template
-    subject, body = default_texts(event, language)
+    subject, body = registry.default_texts(event, language)
     return subject, body, None
 
 
-def email_template_preview(*, subject: str, body: str, language: str) -> RenderedEmail:
-    """The text rendered with invented sample values, exactly as an e-mail would be."""
-    values = {
-        **SAMPLE_VALUES.get(language, SAMPLE_VALUES["en"]),
-        "shop_name": settings.SHOP_NAME,
-        "return_url": f"{settings.SITE_URL}/account/returns/RET-000123/",
-    }
+def email_template_preview(*, event: str, subject: str, body: str, language: str) -> RenderedEmail:
+    """The text rendered with the event's invented sample values, exactly as an e-mail
+    would be."""
+    email_event = registry.get(event)
+    sample = email_event.sample(language)
+    values = {name: str(sample.get(name, "")) for name in email_event.placeholders}
     return render_email(subject=subject, body=body, values=values)

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import audit_record, diff_fields
+from accounts.services import audit_record
+from core.services import model_update
 
-from . import delivery
-from .events import FALLBACK_LANGUAGE, Event, default_texts
+from . import delivery, registry
+from .exceptions import InvalidTemplate, NotResendable
 from .models import DeliveryAttempt, EmailTemplate, OutgoingEmail
 from .rendering import render_email, template_errors
 from .signals import email_state_changed
@@ -34,22 +35,6 @@ DEFAULT_STUCK_AFTER = 900
 DEFAULT_LOST_AFTER = 300
 # An admin's template is at most this long (a long letter; nothing like a megabyte).
 MAX_BODY_LENGTH = 10_000
-
-
-class NotificationError(Exception):
-    """A domain error with a message for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class NotResendable(NotificationError):
-    pass
-
-
-class InvalidTemplate(NotificationError):
-    pass
 
 
 # --- Settings -------------------------------------------------------------------------
@@ -70,7 +55,7 @@ def _seconds(name: str, default: float) -> timedelta:
 def normalize_language(language: str) -> str:
     """ "nl", "NL" and "nl-be" are Dutch; anything we have no texts for is English."""
     code = (language or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code in dict(settings.LANGUAGES) else FALLBACK_LANGUAGE
+    return code if code in dict(settings.LANGUAGES) else registry.FALLBACK_LANGUAGE
 
 
 def _schedule_delivery(email_id: int, run_after: datetime | None = None) -> None:
@@ -99,14 +84,17 @@ def _announce(email: OutgoingEmail, state: str, *, error: str = "", guarded: boo
 def template_texts(*, event: str, language: str) -> tuple[str, str, bool]:
     """(subject, body, customised) to render (event, language) from: the admin's version when
     there is a valid one, else the default shipped in code."""
+    placeholders = registry.get(event).placeholders
     row = EmailTemplate.objects.filter(event=event, language=language).first()
     if row is not None:
-        if not template_errors(row.subject) and not template_errors(row.body):
+        if not template_errors(row.subject, placeholders) and not template_errors(
+            row.body, placeholders
+        ):
             return row.subject, row.body, True
         # Only the service writes rows and it checks them; one that fails the check was
         # written some other way. The default is safer than a half-filled text.
         logger.warning("E-mail template %s/%s is not valid; using the default.", event, language)
-    subject, body = default_texts(event, language)
+    subject, body = registry.default_texts(event, language)
     return subject, body, False
 
 
@@ -136,11 +124,14 @@ def email_queue(
     - `email_state_changed` is sent with state "queued" right after the insert, in the same
       transaction.
 
-    Raises ValueError for an unknown event, a recipient that is not one e-mail address or a
-    reference longer than 200 characters (programming errors, not user input).
+    Raises ValueError for an event nobody registered (notifications.registry), a recipient
+    that is not one e-mail address or a reference longer than 200 characters (programming
+    errors, not user input). Context values that are no placeholder of the event are never
+    used.
     """
-    if event not in Event.values:
+    if not registry.exists(event):
         raise ValueError(f"Unknown e-mail event {event!r}.")
+    placeholders = registry.get(event).placeholders
     to = (to or "").strip()
     try:
         validate_email(to)
@@ -154,8 +145,10 @@ def email_queue(
     subject, body, _customised = template_texts(event=event, language=language)
     # Lazy translations among the values (a status label) come out in the e-mail's language.
     with translation.override(language):
-        values = {str(key): "" if value is None else str(value) for key, value in context.items()}
-    rendered = render_email(subject=subject, body=body, values=values)
+        values = {
+            name: "" if context.get(name) is None else str(context[name]) for name in placeholders
+        }
+    rendered = render_email(subject=subject, body=body, values=values, placeholders=placeholders)
     now = timezone.now()
     # No savepoint inside the caller's transaction: a failure here fails theirs anyway.
     with transaction.atomic(savepoint=False):
@@ -392,8 +385,9 @@ def outbox_sweep(*, limit: int = 500) -> SweepResult:
 # --- Templates ------------------------------------------------------------------------
 
 
-def _check_template(subject: str, body: str) -> None:
-    errors = template_errors(subject) + template_errors(body)
+def _check_template(event: str, subject: str, body: str) -> None:
+    placeholders = registry.get(event).placeholders
+    errors = template_errors(subject, placeholders) + template_errors(body, placeholders)
     if not subject.strip() or not body.strip():
         errors.append(_("The subject and the text cannot be empty."))
     if "\n" in subject or "\r" in subject:
@@ -413,22 +407,28 @@ def email_template_save(
     formatter would not accept is never stored (InvalidTemplate). The row is locked while it
     changes, so two admins saving at once leave one complete version and two audit entries.
     """
-    if event not in Event.values or language not in dict(settings.LANGUAGES):
+    if not registry.exists(event) or language not in dict(settings.LANGUAGES):
         raise ValueError(f"No e-mail template {event!r}/{language!r}.")
-    _check_template(subject, body)
+    _check_template(event, subject, body)
     with transaction.atomic():
         row = EmailTemplate.objects.select_for_update().filter(event=event, language=language)
         template = row.first()
         if template is None:
             template = EmailTemplate(event=event, language=language)
-            template.subject, template.body = default_texts(event, language)
-        changes = diff_fields(template, {"subject": subject, "body": body})
-        if not changes:
+            template.subject, template.body = registry.default_texts(event, language)
+        # Saving the text unchanged writes nothing (the default stays "not customised").
+        if (template.subject, template.body) == (subject, body):
             return template
-        template.subject, template.body = subject, body
-        template.updated_at = timezone.now()
-        template.updated_by = actor if getattr(actor, "pk", None) else None
-        template.save()
+        if template.pk is None:
+            template.save()
+        changes = model_update(
+            template,
+            {"subject": subject, "body": body},
+            always={
+                "updated_at": timezone.now(),
+                "updated_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
         audit_record(
             actor=actor, area="settings.notification_emails", instance=template, changes=changes
         )
@@ -444,11 +444,11 @@ def email_template_reset(*, actor, event: str, language: str) -> None:
         )
         if template is None:
             return
-        subject, body = default_texts(event, language)
+        subject, body = registry.default_texts(event, language)
         audit_record(
             actor=actor,
             area="settings.notification_emails",
             instance=template,
-            changes=diff_fields(template, {"subject": subject, "body": body}),
+            changes={"subject": (template.subject, subject), "body": (template.body, body)},
         )
         template.delete()

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import backoffice_required, settings_required
 
-from . import selectors, services
-from .events import PLACEHOLDERS, Event
+from . import registry, selectors, services
+from .exceptions import InvalidTemplate, NotResendable
 from .forms import EmailTemplateForm
 from .models import OutgoingEmail
 
@@ -53,7 +53,7 @@ def outbox_resend(request, pk):
     email = get_object_or_404(OutgoingEmail, pk=pk)
     try:
         services.email_resend(email=email, actor=request.user)
-    except services.NotResendable as error:
+    except NotResendable as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The e-mail is queued to be sent again."))
@@ -63,10 +63,10 @@ def outbox_resend(request, pk):
 # --- Settings > Website settings > Notification e-mails --------------------------------
 
 
-def _template_or_404(event: str, language: str) -> tuple[str, str]:
-    if event not in Event.values or language not in dict(settings.LANGUAGES):
+def _template_or_404(event: str, language: str) -> tuple[registry.EmailEvent, str]:
+    if not registry.exists(event) or language not in dict(settings.LANGUAGES):
         raise Http404
-    return Event(event).label, dict(settings.LANGUAGES)[language]
+    return registry.get(event), dict(settings.LANGUAGES)[language]
 
 
 @template_admin_required
@@ -80,14 +80,15 @@ def template_list(request):
 
 @template_admin_required
 def template_edit(request, event, language):
-    event_label, language_label = _template_or_404(event, language)
+    email_event, language_label = _template_or_404(event, language)
     subject, body, saved = selectors.email_template_texts(event=event, language=language)
     preview = None
     if request.method == "POST":
-        form = EmailTemplateForm(request.POST)
+        form = EmailTemplateForm(request.POST, placeholders=email_event.placeholders)
         if form.is_valid():
             if request.POST.get("action") == "preview":
                 preview = selectors.email_template_preview(
+                    event=event,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                     language=language,
@@ -101,25 +102,27 @@ def template_edit(request, event, language):
                         subject=form.cleaned_data["subject"],
                         body=form.cleaned_data["body"],
                     )
-                except services.InvalidTemplate as error:
+                except InvalidTemplate as error:
                     form.add_error(None, error.message)
                 else:
                     messages.success(request, _("The e-mail template is saved."))
                     return redirect("notifications:template-edit", event=event, language=language)
     else:
-        form = EmailTemplateForm(initial={"subject": subject, "body": body})
+        form = EmailTemplateForm(
+            initial={"subject": subject, "body": body}, placeholders=email_event.placeholders
+        )
     return render(
         request,
         "notifications/template_edit.html",
         {
             "form": form,
             "event": event,
-            "event_label": event_label,
+            "event_label": email_event.label,
             "language": language,
             "language_label": language_label,
             "saved": saved,
             "placeholders": [
-                (f"{{{name}}}", help_text) for name, help_text in PLACEHOLDERS.items()
+                (f"{{{name}}}", help_text) for name, help_text in email_event.placeholders.items()
             ],
             "preview": preview,
             "section": "settings",

@@ -1,4 +1,10 @@
+"""Orders come from the shop (the demo generator, and later the API and the import);
+order lines carry the quantity the returns services keep under the order's lock, so they
+are read-only here. Customers' names and languages may be corrected."""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Customer, Order, OrderLine
 
@@ -10,16 +16,19 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__email"]
     raw_id_fields = ["user"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A customer with orders cannot go (PROTECT); nobody should try it here.
+        return False
 
-class OrderLineInline(admin.TabularInline):
+
+class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     raw_id_fields = ["variant"]
-    readonly_fields = ["returned_quantity"]
     extra = 0
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "customer", "status", "placed_at", "shipped_at"]
     list_select_related = ["customer"]
     list_filter = ["status"]

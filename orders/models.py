@@ -114,9 +114,5 @@ class OrderLine(models.Model):
         return f"{self.quantity} × {self.title}"
 
     @property
-    def returnable_quantity(self):
-        return self.quantity - self.returned_quantity
-
-    @property
     def line_total(self):
         return self.unit_price * self.quantity

@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
-from django.http import Http404
 
+from .exceptions import OrderNotFound
 from .models import Customer, Order, OrderLine
 
 
@@ -42,15 +42,16 @@ def customer_orders(customer: Customer):
 
 
 def customer_order(*, customer: Customer, number: str) -> Order:
-    """A customer's own order; any other number is a 404, never a 403 (SPEC §1)."""
+    """A customer's own order; any other number is OrderNotFound, the same as one that
+    does not exist (a 404, never a 403: SPEC §1)."""
     return _get_order(Order.objects.filter(customer=customer), number=number)
 
 
 def _get_order(queryset, *, number: str) -> Order:
     # No order number holds a NUL byte, and PostgreSQL refuses to even compare with one.
     if "\x00" in number:
-        raise Http404
+        raise OrderNotFound
     try:
         return queryset.get(number=number)
     except Order.DoesNotExist:
-        raise Http404 from None
+        raise OrderNotFound from None

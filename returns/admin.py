@@ -1,22 +1,31 @@
+"""Read-only: returns, their lines, notes, history, the catalog, the settings and the kept
+counts change only through returns.services, which check the rules, lock rows and record
+history and audit entries. Staff and admins work in the backoffice; this admin is for
+superusers to look things up."""
+
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import CatalogEntry, Return, ReturnEvent, ReturnLine, ReturnNote, ReturnSettings
+from .models import (
+    CatalogEntry,
+    HistoryEntry,
+    Return,
+    ReturnCount,
+    ReturnLine,
+    ReturnNote,
+    ReturnSettings,
+)
 
 
-class ReturnLineInline(admin.TabularInline):
+class ReturnLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReturnLine
     raw_id_fields = ["order_line"]
-    readonly_fields = ["restocked_quantity"]
     extra = 0
 
 
 @admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin):
-    """Django's admin for returns, registered the way a developer typically would. The
-    backoffice (returns.views) is where staff work; this is for superusers."""
-
+class ReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "order", "customer", "status", "origin", "created_at"]
     list_filter = ["status", "origin", "reason"]
     search_fields = ["id", "order__number", "customer__name", "customer__user__email"]
@@ -26,16 +35,28 @@ class ReturnAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogEntry)
-class CatalogEntryAdmin(admin.ModelAdmin):
+class CatalogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "active", "position", "visible_to_customers"]
     list_filter = ["kind", "active"]
 
 
-@admin.register(ReturnEvent)
-class ReturnEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "rma", "kind", "actor"]
     raw_id_fields = ["rma", "actor", "note"]
 
 
-admin.site.register(ReturnNote)
-admin.site.register(ReturnSettings)
+@admin.register(ReturnNote)
+class ReturnNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "rma", "author"]
+    raw_id_fields = ["rma", "author"]
+
+
+@admin.register(ReturnSettings)
+class ReturnSettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "allow_returns", "return_window_days"]
+
+
+@admin.register(ReturnCount)
+class ReturnCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["status", "reason_key", "count"]

@@ -7,4 +7,6 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (order page panels)
+        # The e-mails returns sends (registered with notifications), and its receivers of
+        # the order pages' and the outbox's signals.
+        from . import emails, receivers  # noqa: F401

@@ -3,8 +3,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CatalogEntry, Return, ReturnSettings, Status, next_statuses
-from .services import Choice
+from . import workflow
+from .models import CatalogEntry, Return, ReturnSettings, Status
+from .workflow import Choice
 
 TEXT_LIMIT = 5000
 POS_EXPLANATION = _(
@@ -123,8 +124,9 @@ class ReturnFieldsForm(ReturnChoicesForm):
 
     def __init__(self, *args, catalog: list[CatalogEntry], pos_linked: bool, **kwargs):
         super().__init__(*args, catalog=catalog, **kwargs)
-        self.pos_linked = pos_linked
-        if pos_linked:
+        # Shown, but not changeable, where the service would ignore it anyway.
+        self.update_stock_applies = workflow.update_stock_applies(pos_linked=pos_linked)
+        if not self.update_stock_applies:
             self.fields["update_stock"].disabled = True
             self.fields["update_stock"].help_text = POS_EXPLANATION
 
@@ -154,7 +156,7 @@ class ReturnCreateForm(ReturnFieldsForm):
                 % {"available": available, "ordered": line.quantity},
             )
         self.fields = {**line_fields, **self.fields}
-        self.initial.setdefault("update_stock", not self.pos_linked)
+        self.initial.setdefault("update_stock", self.update_stock_applies)
         self.has_returnable_lines = any(not field.disabled for field in line_fields.values())
 
     def clean(self):
@@ -191,9 +193,9 @@ class ReturnChangeForm(ReturnFieldsForm):
         )
         super().__init__(*args, **kwargs)
         self.rma = rma
-        allowed = [rma.status, *next_statuses(rma.status, can_reopen=can_reopen)]
+        allowed = [rma.status, *workflow.allowed_next(rma.status, can_reopen=can_reopen)]
         self.fields["status"].choices = [(code, Status(code).label) for code in allowed]
-        editable = not rma.is_final
+        editable = workflow.quantities_editable(rma.status)
         line_fields = {}
         for line in lines:
             order_line = line.order_line
@@ -216,7 +218,7 @@ class ReturnChangeForm(ReturnFieldsForm):
             "quantities": self.quantities() or None,
             "reason": self.choice("reason"),
             "action": self.choice("action"),
-            "update_stock": None if self.pos_linked else data["update_stock"],
+            "update_stock": data["update_stock"],
             "customer_comment": data["customer_comment"],
             "staff_note": data["staff_note"],
             "notify_customer": data["notify_customer"],
@@ -309,26 +311,18 @@ class CatalogEntryForm(forms.ModelForm):
         if self.instance.pk is None:
             del self.fields["active"]
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        duplicate = CatalogEntry.objects.filter(kind=self.instance.kind, name__iexact=name)
-        if self.instance.pk:
-            duplicate = duplicate.exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(_("There is already an entry with this name."))
-        return name
+    def validate_unique(self):
+        # Unique names (in any capitalisation) are the service's rule, checked under its
+        # lock (returns.services.catalog); the view shows its CatalogNameTaken here.
+        pass
 
 
 class ReturnSettingsForm(forms.ModelForm):
     class Meta:
         model = ReturnSettings
         fields = ["allow_returns", "return_window_days"]
-        widgets = {"return_window_days": forms.NumberInput(attrs={"min": 0, "max": 3650})}
-
-    def clean_return_window_days(self):
-        days = self.cleaned_data["return_window_days"]
-        if days > 3650:
-            raise forms.ValidationError(
-                _("Enter at most 3650 days (ten years), or 0 for no limit.")
+        widgets = {
+            "return_window_days": forms.NumberInput(
+                attrs={"min": 0, "max": workflow.MAX_RETURN_WINDOW_DAYS}
             )
-        return days
+        }

@@ -1,51 +1,14 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel
 
-
-class Status(models.TextChoices):
-    """The seed's seven statuses (English / Dutch labels as in the original article)."""
-
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    APPROVED = "approved", _("Return approved")
-    REPAIRED = "repaired", _("Item(s) repaired")
-    CREDITED = "credited", _("Item(s) credited")
-    REJECTED = "rejected", _("Request rejected")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-# The workflow, in one place. The services enforce it; the forms offer exactly these.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.IN_PROGRESS, Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
-    Status.IN_PROGRESS: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
-    Status.APPROVED: frozenset(
-        {Status.REPAIRED, Status.CREDITED, Status.REJECTED, Status.CANCELLED}
-    ),
-    Status.REPAIRED: frozenset({Status.CREDITED}),
-    Status.CREDITED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
-FINAL_STATUSES = frozenset(status for status, following in TRANSITIONS.items() if not following)
-# An admin may reopen a final return; it goes back to this status.
-REOPEN_STATUS = Status.IN_PROGRESS
-# While in these, the items are back in the shop (the stock rule of SPEC §3).
-RESTOCK_STATUSES = frozenset({Status.APPROVED, Status.REPAIRED, Status.CREDITED})
-# A return in these no longer holds its quantities: they may be returned again.
-RELEASED_STATUSES = frozenset({Status.REJECTED, Status.CANCELLED})
-
-
-def next_statuses(current: str, *, can_reopen: bool = False) -> list[str]:
-    """The statuses a return in `current` may move to, in the seed's order."""
-    allowed = TRANSITIONS[current]
-    if current in FINAL_STATUSES and can_reopen:
-        allowed = frozenset({REOPEN_STATUS})
-    return [status for status in Status.values if status in allowed]
+from .workflow import MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
 
 
 class CatalogEntry(models.Model):
@@ -74,7 +37,9 @@ class CatalogEntry(models.Model):
         verbose_name_plural = _("return reasons and actions")
         ordering = ["kind", "position", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="returns_catalog_unique_name"),
+            # One name per kind, however it is capitalised ("Too small" and "too small"
+            # would be two entries nobody can tell apart in a drop-down).
+            models.UniqueConstraint("kind", Lower("name"), name="returns_catalog_unique_name_ci"),
         ]
 
     def __str__(self):
@@ -182,7 +147,7 @@ class Return(models.Model):
 
     @property
     def is_final(self):
-        return self.status in FINAL_STATUSES
+        return is_final(self.status)
 
     @property
     def reason_display(self):
@@ -273,11 +238,12 @@ class ReturnNote(models.Model):
         return self.text[:60]
 
 
-class ReturnEvent(AppendOnlyModel):
-    """The append-only history of a return: what happened, who did it, when.
+class HistoryEntry(AppendOnlyModel):
+    """One entry of a return's history: what happened, who did it, when.
 
-    Rows are only ever inserted (by returns.services and returns.receivers); save() refuses
-    updates, delete() refuses, and on PostgreSQL a trigger refuses UPDATE and DELETE.
+    Rows are only ever inserted (by returns.services.history); the model refuses updates
+    and deletes, and a database trigger refuses UPDATE (and DELETE on PostgreSQL).
+    How each kind reads is returns/history.py.
     """
 
     class Kind(models.TextChoices):
@@ -297,8 +263,8 @@ class ReturnEvent(AppendOnlyModel):
         Return,
         verbose_name=_("return"),
         on_delete=models.PROTECT,
-        related_name="events",
-        db_index=False,  # returns_event_rma_idx starts with it
+        related_name="history",
+        db_index=False,  # returns_history_rma_idx starts with it
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -327,7 +293,9 @@ class ReturnEvent(AppendOnlyModel):
         verbose_name = _("return history entry")
         verbose_name_plural = _("return history")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["rma", "-created_at", "-id"], name="returns_event_rma_idx")]
+        indexes = [
+            models.Index(fields=["rma", "-created_at", "-id"], name="returns_history_rma_idx")
+        ]
 
     def __str__(self):
         return f"{format_number(self.rma_id)} {self.kind}"
@@ -344,6 +312,7 @@ class ReturnSettings(models.Model):
     return_window_days = models.PositiveIntegerField(
         _("Return window (days)"),
         default=30,
+        validators=[MaxValueValidator(MAX_RETURN_WINDOW_DAYS, message=WINDOW_TOO_LONG)],
         help_text=_("Days after shipping in which customers may request a return; 0 = no limit."),
     )
 
@@ -351,7 +320,11 @@ class ReturnSettings(models.Model):
         verbose_name = _("account & service settings")
         verbose_name_plural = _("account & service settings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="returns_settings_single_row")
+            models.CheckConstraint(condition=models.Q(pk=1), name="returns_settings_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(return_window_days__lte=MAX_RETURN_WINDOW_DAYS),
+                name="returns_settings_window_bounded",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,5 @@
 """How returns hooks into the apps it builds on, which know nothing about it: panels on
-the order pages, and e-mail delivery states on the return's timeline."""
+the order pages, and e-mail delivery states in the return's history."""
 
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -10,8 +10,9 @@ from notifications.models import OutgoingEmail
 from notifications.signals import email_state_changed
 from orders.signals import account_order_actions, order_page_panels
 
-from . import selectors, services
-from .notifications import return_pk_from_reference
+from . import selectors
+from .emails import return_pk_from_reference
+from .services import history_record_email
 
 
 @receiver(order_page_panels, dispatch_uid="returns.order_panel")
@@ -32,11 +33,11 @@ def order_returns_panel(sender, request, order, side, **kwargs):
     )
 
 
-@receiver(email_state_changed, sender=OutgoingEmail, dispatch_uid="returns.email_on_timeline")
-def email_on_timeline(sender, email, state, error="", attempt=0, **kwargs):
+@receiver(email_state_changed, sender=OutgoingEmail, dispatch_uid="returns.email_in_history")
+def email_in_history(sender, email, state, error="", attempt=0, **kwargs):
     rma_id = return_pk_from_reference(email.reference)
     if rma_id is not None:
-        services.return_record_email(
+        history_record_email(
             rma_id=rma_id,
             state=state,
             to=email.to,

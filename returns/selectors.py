@@ -3,32 +3,32 @@ queries however much data there is."""
 
 import operator
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.query import ValuesIterable
-from django.http import Http404
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
 
+from . import workflow
+from .exceptions import CatalogEntryNotFound, ReturnNotFound
 from .models import (
     CatalogEntry,
+    HistoryEntry,
     Return,
     ReturnCount,
-    ReturnEvent,
     ReturnLine,
     ReturnSettings,
     Status,
     format_number,
     parse_number,
 )
+from .workflow import Eligibility
 
 
 def return_settings() -> ReturnSettings:
@@ -40,26 +40,15 @@ def return_settings() -> ReturnSettings:
 # --- May the customer return this order? (SPEC §5) -------------------------------------
 
 
-@dataclass(frozen=True)
-class Eligibility:
-    """Whether a customer may request a return for an order now; when not, `reason` says
-    why in plain words. `returnable` maps the order's line ids to how many items of each
-    can still be returned (lines with nothing left are absent)."""
-
-    eligible: bool
-    reason: str = ""
-    returnable: dict[int, int] = field(default_factory=dict)
-    deadline: date | None = None  # the last day of the return period; None = no limit
-
-
 def return_eligibility(
     order: Order, *, settings: ReturnSettings | None = None, lines=None
 ) -> Eligibility:
     """SPEC §5 for one order that is already known to be the customer's own (fetch it with
-    orders.selectors.customer_order, which is a 404 for anybody else's).
+    orders.selectors.customer_order, which is OrderNotFound for anybody else's).
 
-    The one place the rule lives: the Request return button, the request pages and the
-    service (under the order's row lock, with `lines` it read under the lock) all ask here.
+    The facts the rule (returns.workflow.decide_eligibility) decides on, read once: the
+    Request return button, the request pages and the service (under the order's row lock,
+    with `lines` it read under the lock) all ask here.
     """
     if lines is None:
         lines = OrderLine.objects.filter(order=order).only("pk", "quantity", "returned_quantity")
@@ -92,38 +81,13 @@ def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
 
 
 def _eligibility(order: Order, settings: ReturnSettings, returnable: dict[int, int]):
-    if not settings.allow_returns:
-        return Eligibility(False, _("Returns are not possible right now."))
-    if not order.has_shipped:
-        return Eligibility(
-            False, _("This order has not shipped yet. You can request a return once it has.")
-        )
-    deadline = None
-    if settings.return_window_days:
-        # The period runs to the end of the window's last day in the shop's time zone.
-        deadline = timezone.localdate(order.shipped_at) + timedelta(
-            days=settings.return_window_days
-        )
-        if timezone.localdate() > deadline:
-            return Eligibility(
-                False,
-                _("The return period for this order ended on %(date)s.")
-                % {"date": format_day(deadline)},
-                deadline=deadline,
-            )
-    if not returnable:
-        return Eligibility(
-            False,
-            _("Everything in this order has already been returned or is in a return."),
-            deadline=deadline,
-        )
-    return Eligibility(True, returnable=returnable, deadline=deadline)
-
-
-def format_day(day: date) -> str:
-    """12 October 2026 / 12 oktober 2026: the day as people write it, month in words in the
-    active language (unambiguous, unlike 10/12/2026)."""
-    return formats.date_format(day, "j F Y")
+    return workflow.decide_eligibility(
+        allow_returns=settings.allow_returns,
+        shipped_on=timezone.localdate(order.shipped_at) if order.has_shipped else None,
+        today=timezone.localdate(),
+        window_days=settings.return_window_days,
+        returnable=returnable,
+    )
 
 
 # --- Lists ------------------------------------------------------------------------------
@@ -309,7 +273,7 @@ def return_detail(*, pk) -> Return:
             "order", "customer__user", "reason", "action", "created_by"
         ).get(pk=pk)
     except (Return.DoesNotExist, ValueError):
-        raise Http404 from None
+        raise ReturnNotFound from None
 
 
 def return_lines(rma: Return) -> list[ReturnLine]:
@@ -320,19 +284,13 @@ def return_lines(rma: Return) -> list[ReturnLine]:
     )
 
 
-def return_timeline(rma: Return, *, for_customer: bool = False):
-    """The return's history, newest first, with who did it and the notes' text.
-    Customers see status changes only: never staff notes, stock or e-mail details."""
-    events = ReturnEvent.objects.filter(rma=rma).select_related("actor", "note")
+def return_history(rma: Return, *, for_customer: bool = False):
+    """The return's history, newest first, with who did it and the notes' text. For the
+    customer only what returns.workflow.CUSTOMER_HISTORY_KINDS allows (the status story)."""
+    entries = HistoryEntry.objects.filter(rma=rma).select_related("actor", "note")
     if for_customer:
-        events = events.filter(
-            kind__in=[
-                ReturnEvent.Kind.CREATED,
-                ReturnEvent.Kind.STATUS_CHANGED,
-                ReturnEvent.Kind.REOPENED,
-            ]
-        ).select_related(None)
-    return events.order_by("-created_at", "-pk")
+        entries = entries.filter(kind__in=workflow.CUSTOMER_HISTORY_KINDS).select_related(None)
+    return entries.order_by("-created_at", "-pk")
 
 
 # --- Catalog ------------------------------------------------------------------------------
@@ -341,6 +299,13 @@ def return_timeline(rma: Return, *, for_customer: bool = False):
 def catalog_entries(*, kind: str | None = None):
     entries = CatalogEntry.objects.order_by("kind", "position", "name", "pk")
     return entries.filter(kind=kind) if kind else entries
+
+
+def catalog_entry(*, pk) -> CatalogEntry:
+    try:
+        return CatalogEntry.objects.get(pk=pk)
+    except (CatalogEntry.DoesNotExist, ValueError):
+        raise CatalogEntryNotFound from None
 
 
 def catalog_for_form(*keep: CatalogEntry | None) -> list[CatalogEntry]:
@@ -385,13 +350,14 @@ def customer_order_returns(*, customer: Customer, order: Order):
 
 
 def customer_return(*, customer: Customer, pk) -> Return:
-    """One of the customer's own returns; any other id is a 404 (SPEC §1)."""
+    """One of the customer's own returns; any other id is ReturnNotFound, the same as one
+    that does not exist (a 404, SPEC §1)."""
     try:
         return Return.objects.select_related("order", "reason", "action").get(
             pk=pk, customer=customer
         )
     except (Return.DoesNotExist, ValueError):
-        raise Http404 from None
+        raise ReturnNotFound from None
 
 
 def customer_facing_choices(rma: Return) -> dict[str, str]:

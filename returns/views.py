@@ -4,7 +4,7 @@ through selectors, write through services, turn domain errors into messages on t
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,14 @@ from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
 
 from . import history, selectors, services
+from .exceptions import (
+    CatalogEntryInUse,
+    CatalogNameTaken,
+    InvalidSettings,
+    ReturnChangedMeanwhile,
+    ReturnError,
+    ReturnsNotAllowed,
+)
 from .filters import ReturnFilter
 from .forms import (
     CatalogEntryForm,
@@ -76,7 +84,7 @@ def return_detail(request, pk):
         if form.is_valid():
             try:
                 services.return_change(rma=rma, user=request.user, **form.service_kwargs())
-            except services.ReturnChangedMeanwhile as error:
+            except ReturnChangedMeanwhile as error:
                 # Show the return as it is now; keep what the user typed, based on the
                 # current version, so that saving again is a decision made knowingly.
                 rma = selectors.return_detail(pk=pk)
@@ -85,7 +93,7 @@ def return_detail(request, pk):
                 form = _change_form(request, rma, data=data)
                 form.is_valid()
                 form.add_error(None, error.message)
-            except services.ReturnError as error:
+            except ReturnError as error:
                 form.add_error(error.field, error.message)
             else:
                 messages.success(request, _("Return %(number)s saved.") % {"number": rma.number})
@@ -97,7 +105,7 @@ def return_detail(request, pk):
             "rma": rma,
             "form": form,
             "lines": form.lines,
-            "timeline": history.timeline(selectors.return_timeline(rma)),
+            "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
             "section": "returns",
         },
@@ -143,7 +151,7 @@ def return_create(request, number):
                 staff_note=data["staff_note"],
                 notify_customer=data["notify_customer"],
             )
-        except services.ReturnError as error:
+        except ReturnError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Return %(number)s created.") % {"number": rma.number})
@@ -172,14 +180,18 @@ def catalog(request):
     if kind in forms_by_kind:
         form = forms_by_kind[kind]
         if form.is_valid():
-            entry = services.catalog_entry_create(
-                actor=request.user,
-                kind=kind,
-                name=form.cleaned_data["name"],
-                visible_to_customers=form.cleaned_data["visible_to_customers"],
-            )
-            messages.success(request, _("“%(name)s” added.") % {"name": entry.name})
-            return redirect("returns:catalog")
+            try:
+                entry = services.catalog_entry_create(
+                    actor=request.user,
+                    kind=kind,
+                    name=form.cleaned_data["name"],
+                    visible_to_customers=form.cleaned_data["visible_to_customers"],
+                )
+            except CatalogNameTaken as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("“%(name)s” added.") % {"name": entry.name})
+                return redirect("returns:catalog")
     entries = list(selectors.catalog_with_usage())
     sections = [
         (value, label, [e for e in entries if e.kind == value], forms_by_kind[value])
@@ -190,12 +202,16 @@ def catalog(request):
 
 @backoffice_required(perm="returns.change_catalogentry")
 def catalog_entry_edit(request, pk):
-    entry = get_object_or_404(CatalogEntry, pk=pk)
-    form = CatalogEntryForm(request.POST or None, instance=CatalogEntry.objects.get(pk=pk))
+    entry = selectors.catalog_entry(pk=pk)
+    form = CatalogEntryForm(request.POST or None, instance=selectors.catalog_entry(pk=pk))
     if request.method == "POST" and form.is_valid():
-        services.catalog_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
-        messages.success(request, _("“%(name)s” saved.") % {"name": form.cleaned_data["name"]})
-        return redirect("returns:catalog")
+        try:
+            services.catalog_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        except CatalogNameTaken as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("returns:catalog")
     return render(
         request, "returns/catalog_entry.html", {"entry": entry, "form": form, "section": "returns"}
     )
@@ -204,7 +220,7 @@ def catalog_entry_edit(request, pk):
 @require_POST
 @backoffice_required(perm="returns.change_catalogentry")
 def catalog_entry_move(request, pk):
-    entry = get_object_or_404(CatalogEntry, pk=pk)
+    entry = selectors.catalog_entry(pk=pk)
     services.catalog_entry_move(
         actor=request.user, entry=entry, up=request.POST.get("direction") == "up"
     )
@@ -214,10 +230,10 @@ def catalog_entry_move(request, pk):
 @require_POST
 @backoffice_required(perm="returns.delete_catalogentry")
 def catalog_entry_delete(request, pk):
-    entry = get_object_or_404(CatalogEntry, pk=pk)
+    entry = selectors.catalog_entry(pk=pk)
     try:
         services.catalog_entry_delete(actor=request.user, entry=entry)
-    except services.CatalogEntryInUse as error:
+    except CatalogEntryInUse as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("“%(name)s” deleted.") % {"name": entry.name})
@@ -231,9 +247,13 @@ def catalog_entry_delete(request, pk):
 def account_service_settings(request):
     form = ReturnSettingsForm(request.POST or None, instance=selectors.return_settings())
     if request.method == "POST" and form.is_valid():
-        services.return_settings_update(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Account & service settings saved."))
-        return redirect("returns:settings")
+        try:
+            services.return_settings_update(actor=request.user, **form.cleaned_data)
+        except InvalidSettings as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Account & service settings saved."))
+            return redirect("returns:settings")
     return render(request, "returns/settings.html", {"form": form, "section": "settings"})
 
 
@@ -273,9 +293,9 @@ def account_request(request, number):
                 comment=form.cleaned_data["comment"],
                 token=form.cleaned_data["token"],
             )
-        except services.ReturnsNotAllowed as error:
+        except ReturnsNotAllowed as error:
             return _refused(request, order, error.message)
-        except services.ReturnError as error:
+        except ReturnError as error:
             form.add_error(error.field, error.message)
         else:
             if not created:
@@ -334,8 +354,8 @@ def account_return_detail(request, pk):
             "rma": rma,
             "shown": selectors.customer_facing_choices(rma),
             "lines": selectors.return_lines(rma),
-            "timeline": history.timeline(
-                selectors.return_timeline(rma, for_customer=True), for_customer=True
+            "history": history.history_lines(
+                selectors.return_history(rma, for_customer=True), for_customer=True
             ),
             "section": "returns",
         },

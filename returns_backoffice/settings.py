@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A selector's NotFound (a domain error) is the site's 404 page.
+    "core.middleware.NotFoundMiddleware",
     # Last, as django-axes asks: it turns a login refused for too many failures into the
     # lockout response (see accounts/throttling.py).
     "axes.middleware.AxesMiddleware",

@@ -144,8 +144,8 @@ def fact(page: Page, term: str) -> Locator:
     return page.get_by_role("term").filter(has_text=term).locator("xpath=following-sibling::dd[1]")
 
 
-def timeline_entry(page: Page, title: str) -> Locator:
-    """The timeline entry (a list item) whose title is `title`."""
+def history_entry(page: Page, title: str) -> Locator:
+    """The history entry (a list item) whose title is `title`."""
     return page.get_by_role("listitem").filter(has=page.get_by_text(title, exact=True))
 
 

@@ -14,11 +14,11 @@ from .helpers import (
     cell,
     fact,
     go_to,
+    history_entry,
     log_in,
     on_hand,
     save_status,
     screenshot,
-    timeline_entry,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,7 +73,7 @@ def test_a_customer_requests_a_return_staff_approve_it_and_the_customer_is_told(
     heading = customer.get_by_role("heading", level=1)
     expect(heading).to_contain_text("New")
     number = re.search(r"RET-\d+", heading.text_content()).group()
-    expect(timeline_entry(customer, "You requested this return")).to_be_visible()
+    expect(history_entry(customer, "You requested this return")).to_be_visible()
     screenshot(customer, "customer-return-requested")
 
     # Staff find it under Orders > Returns, read why, and take it on.
@@ -95,8 +95,8 @@ def test_a_customer_requests_a_return_staff_approve_it_and_the_customer_is_told(
     staff.get_by_role("button", name="Save").click()
     expect(staff.get_by_role("status")).to_contain_text(f"Return {number} saved.")
     expect(staff.get_by_role("heading", level=1)).to_contain_text("Return approved")
-    expect(timeline_entry(staff, "Stock updated")).to_contain_text("LIN-M: 2 back in stock")
-    expect(timeline_entry(staff, f"E-mail to {customer_email} queued")).to_be_visible()
+    expect(history_entry(staff, "Stock updated")).to_contain_text("LIN-M: 2 back in stock")
+    expect(history_entry(staff, f"E-mail to {customer_email} queued")).to_be_visible()
 
     # The worker delivers both e-mails: the shop's "new request" and the customer's news.
     assert smtp_server.messages == []  # nothing is sent inside a web request
@@ -109,10 +109,10 @@ def test_a_customer_requests_a_return_staff_approve_it_and_the_customer_is_told(
     assert len(smtp_server.messages) == 2
 
     staff.reload()
-    expect(timeline_entry(staff, f"E-mail to {customer_email} sent")).to_contain_text(
+    expect(history_entry(staff, f"E-mail to {customer_email} sent")).to_contain_text(
         f"Your return {number}: Return approved"
     )
-    expect(timeline_entry(staff, f"E-mail to {SHOP_EMAIL} sent")).to_be_visible()
+    expect(history_entry(staff, f"E-mail to {SHOP_EMAIL} sent")).to_be_visible()
     screenshot(staff, "return-page-customer-notified")
 
     expect(on_hand(staff, product="Linen shirt", sku="LIN-M")).to_have_text("12")
@@ -130,7 +130,7 @@ def test_a_customer_requests_a_return_staff_approve_it_and_the_customer_is_told(
         "Status changed from New to In progress",
         "Status changed from In progress to Return approved",
     ):
-        expect(timeline_entry(customer, title)).to_be_visible()
+        expect(history_entry(customer, title)).to_be_visible()
     # Staff-only history (stock, e-mails) stays in the backoffice.
     expect(customer.get_by_text("Stock updated")).to_have_count(0)
     expect(customer.get_by_text(re.compile("^E-mail to"))).to_have_count(0)

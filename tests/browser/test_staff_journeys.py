@@ -13,11 +13,11 @@ from .helpers import (
     cell,
     fact,
     go_to,
+    history_entry,
     log_in,
     on_hand,
     save_status,
     screenshot,
-    timeline_entry,
 )
 from .shop import make_return
 
@@ -36,14 +36,14 @@ def test_staff_process_a_customers_return_and_stock_follows(page, shop):
     expect(page.get_by_text("The sleeves are too short.", exact=True).first).to_be_visible()
 
     save_status(page, "In progress")
-    expect(timeline_entry(page, "Status changed from New to In progress")).to_be_visible()
+    expect(history_entry(page, "Status changed from New to In progress")).to_be_visible()
 
     page.get_by_label("Status").select_option(label="Return approved")
     page.get_by_label("Update stock").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text(f"Return {rma.number} saved.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Return approved")
-    expect(timeline_entry(page, "Stock updated")).to_contain_text("LIN-M: 2 back in stock")
+    expect(history_entry(page, "Stock updated")).to_contain_text("LIN-M: 2 back in stock")
     assert_accessible(page, "return-page-after-save")
 
     expect(on_hand(page, product="Linen shirt", sku="LIN-M")).to_have_text("12")
@@ -106,7 +106,7 @@ def test_stock_linked_to_a_point_of_sale_disables_update_stock(page, shop):
     screenshot(page, "return-page-stock-linked-to-pos")
 
     save_status(page, "Return approved")
-    expect(timeline_entry(page, "Stock updated")).to_have_count(0)
+    expect(history_entry(page, "Stock updated")).to_have_count(0)
     expect(on_hand(page, product="Linen shirt", sku="LIN-M")).to_have_text("10")
     expect(page.get_by_role("row").filter(has_text="Return restock")).to_have_count(0)
 
@@ -134,6 +134,6 @@ def test_second_save_of_the_same_return_is_told_it_changed_meanwhile(new_context
 
     first.reload()
     expect(first.get_by_role("heading", level=1)).to_contain_text("In progress")
-    expect(timeline_entry(first, "Status changed from New to In progress")).to_be_visible()
+    expect(history_entry(first, "Status changed from New to In progress")).to_be_visible()
     expect(first.get_by_role("listitem").filter(has_text="Request rejected")).to_have_count(0)
     assert Return.objects.get(pk=rma.pk).status == Status.IN_PROGRESS

@@ -4,7 +4,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
 from inventory.models import StockMovement, Variant
-from inventory.services import StockChange, stock_apply, stock_apply_delta, stock_receive_initial
+from inventory.services import StockChange, stock_apply, stock_receive_initial
 from tests.factories import OrderLineFactory, StaffUserFactory, VariantFactory
 
 
@@ -17,8 +17,8 @@ def test_every_change_is_a_ledger_row_and_on_hand_equals_the_ledger():
     variant = VariantFactory()
     user = StaffUserFactory()
     stock_receive_initial(quantities={variant.pk: 10})
-    stock_apply_delta(variant=variant, delta=3, kind=StockMovement.Kind.ADJUSTMENT, user=user)
-    stock_apply_delta(variant=variant, delta=-5, kind=StockMovement.Kind.SALE, user=user)
+    stock_apply(changes=[StockChange(variant.pk, 3, StockMovement.Kind.ADJUSTMENT)], user=user)
+    stock_apply(changes=[StockChange(variant.pk, -5, StockMovement.Kind.SALE)], user=user)
     variant.refresh_from_db()
     assert variant.on_hand == 8
     assert ledger_sum(variant) == 8

@@ -1,7 +1,7 @@
 import pytest
 
 from inventory.models import InventorySettings, StockMovement
-from inventory.services import stock_apply_delta, stock_receive_initial
+from inventory.services import StockChange, stock_apply, stock_receive_initial
 from tests.factories import OrderLineFactory, ProductFactory, VariantFactory
 
 
@@ -19,8 +19,9 @@ def test_product_page_shows_its_ledger_with_what_caused_each_movement(staff_clie
     variant = VariantFactory(product__name="Linen shirt")
     line = OrderLineFactory(variant=variant)
     stock_receive_initial(quantities={variant.pk: 5})
-    stock_apply_delta(
-        variant=variant, delta=2, kind=StockMovement.Kind.RETURN_RESTOCK, reference=line, user=staff
+    stock_apply(
+        changes=[StockChange(variant.pk, 2, StockMovement.Kind.RETURN_RESTOCK, reference=line)],
+        user=staff,
     )
     page = staff_client.get(f"/backoffice/products/{variant.product.pk}/")
     assert page.status_code == 200
@@ -40,7 +41,7 @@ def test_product_pages_run_the_same_number_of_queries_for_1_or_50_rows(staff_cli
     def make(n):
         for _ in range(n):
             variant = VariantFactory()
-            stock_apply_delta(variant=variant, delta=1, kind=StockMovement.Kind.ADJUSTMENT)
+            stock_apply(changes=[StockChange(variant.pk, 1, StockMovement.Kind.ADJUSTMENT)])
 
     make(1)
     small_list = query_count(lambda: staff_client.get("/backoffice/products/"))
@@ -51,15 +52,15 @@ def test_product_pages_run_the_same_number_of_queries_for_1_or_50_rows(staff_cli
     product = ProductFactory()
     first = VariantFactory(product=product)
     line = OrderLineFactory(variant=first)
-    stock_apply_delta(
-        variant=first, delta=1, kind=StockMovement.Kind.RETURN_RESTOCK, reference=line
+    stock_apply(
+        changes=[StockChange(first.pk, 1, StockMovement.Kind.RETURN_RESTOCK, reference=line)]
     )
     url = f"/backoffice/products/{product.pk}/"
     small_detail = query_count(lambda: staff_client.get(url))
     for _ in range(49):
-        stock_apply_delta(variant=VariantFactory(product=product), delta=1, kind="adjustment")
-        stock_apply_delta(
-            variant=first, delta=1, kind=StockMovement.Kind.RETURN_RESTOCK, reference=line
+        stock_apply(changes=[StockChange(VariantFactory(product=product).pk, 1, "adjustment")])
+        stock_apply(
+            changes=[StockChange(first.pk, 1, StockMovement.Kind.RETURN_RESTOCK, reference=line)]
         )
     assert query_count(lambda: staff_client.get(url)) == small_detail
     assert small_detail <= 10

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from notifications.events import DEFAULT_TEXTS, PLACEHOLDERS, Event
+from notifications import registry
 from notifications.rendering import (
     render_email,
     render_html,
@@ -9,6 +9,7 @@ from notifications.rendering import (
     render_text,
     template_errors,
 )
+from returns.emails import PLACEHOLDERS
 
 VALUES = {
     "customer_name": "Chris Customer",
@@ -22,20 +23,22 @@ VALUES = {
 
 def test_placeholders_are_filled_and_double_braces_are_literal_braces():
     text = "Dear {customer_name}, {{return_number}} is {return_number}; {{{status}}}."
-    assert template_errors(text) == []
+    assert template_errors(text, PLACEHOLDERS) == []
     assert render_text(text, VALUES) == (
         "Dear Chris Customer, {return_number} is RET-000123; {Return approved}."
     )
 
 
 def test_every_default_text_is_valid_and_uses_only_known_placeholders():
-    assert {(event, language) for event in Event.values for language, _ in settings.LANGUAGES} <= (
-        set(DEFAULT_TEXTS)
-    )
-    for subject, body in DEFAULT_TEXTS.values():
-        assert template_errors(subject) == []
-        assert template_errors(body) == []
-        assert "{" not in render_text(body, VALUES)
+    events = registry.all_events()
+    assert {event.name for event in events} >= {"return_status_changed", "return_requested"}
+    for event in events:
+        assert {language for language, _ in settings.LANGUAGES} <= set(event.defaults)
+        for subject, body in event.defaults.values():
+            assert template_errors(subject, event.placeholders) == []
+            assert template_errors(body, event.placeholders) == []
+            sample = event.sample("en")
+            assert "{" not in render_text(body, {name: sample[name] for name in event.placeholders})
 
 
 @pytest.mark.parametrize(
@@ -61,7 +64,7 @@ def test_every_default_text_is_valid_and_uses_only_known_placeholders():
     ],
 )
 def test_anything_but_a_plain_known_name_is_refused(text):
-    errors = template_errors(text)
+    errors = template_errors(text, PLACEHOLDERS)
     assert errors
     # and even if such a text got into the database some other way, it renders inert
     rendered = render_text(text, VALUES)
@@ -71,21 +74,21 @@ def test_anything_but_a_plain_known_name_is_refused(text):
 
 
 def test_errors_say_what_is_wrong():
-    [unknown] = template_errors("Hi {naam}")
+    [unknown] = template_errors("Hi {naam}", PLACEHOLDERS)
     assert "{naam}" in unknown and "{customer_name}" in unknown
-    [attribute] = template_errors("{x.__class__}")
+    [attribute] = template_errors("{x.__class__}", PLACEHOLDERS)
     assert "plain names" in attribute
-    [brace] = template_errors("Price: {5")
+    [brace] = template_errors("Price: {5", PLACEHOLDERS)
     assert "“{”" in brace and "{{" in brace
-    assert template_errors("{0} and {0} and }") == [
-        template_errors("{0}")[0],
-        template_errors("}")[0].replace("character 1", "character 17"),
+    assert template_errors("{0} and {0} and }", PLACEHOLDERS) == [
+        template_errors("{0}", PLACEHOLDERS)[0],
+        template_errors("}", PLACEHOLDERS)[0].replace("character 1", "character 17"),
     ]
 
 
 def test_django_template_syntax_is_just_text():
     text = "{{settings.SECRET_KEY}} {{ request }} {{% debug %}}"
-    assert template_errors(text) == []
+    assert template_errors(text, PLACEHOLDERS) == []
     rendered = render_text(text, VALUES)
     assert rendered == "{settings.SECRET_KEY} { request } {% debug %}"
     assert settings.SECRET_KEY not in rendered
@@ -98,7 +101,7 @@ def test_values_are_inserted_as_text_and_never_parsed_again():
 
 
 def test_missing_values_are_empty_and_unknown_context_keys_are_ignored():
-    assert render_text("[{status}]", {"other": "x"}) == "[]"
+    assert render_text("[{status}]", {"other": "x"}, placeholders=PLACEHOLDERS) == "[]"
 
 
 def test_html_part_escapes_template_text_and_values():

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from notifications import selectors
-from notifications.events import default_texts
+from notifications.registry import default_texts
 from tests.factories import (
     DeliveryAttemptFactory,
     EmailTemplateFactory,
@@ -67,6 +67,7 @@ def test_template_overview_lists_every_event_and_language(django_assert_num_quer
 
 def test_preview_uses_sample_values_and_the_restricted_formatter():
     preview = selectors.email_template_preview(
+        event="return_status_changed",
         subject="{return_number} for {customer_name}",
         body="{shop_name}: {status} {{settings.SECRET_KEY}}",
         language="nl",

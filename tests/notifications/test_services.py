@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEntry
 from notifications import delivery
-from notifications.events import default_texts
 from notifications.models import EmailTemplate, OutgoingEmail
+from notifications.registry import default_texts
 from notifications.services import (
     InvalidTemplate,
     NotResendable,

@@ -6,8 +6,8 @@ from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEntry
-from notifications.events import default_texts
 from notifications.models import EmailTemplate, OutgoingEmail
+from notifications.registry import default_texts
 from tests.factories import (
     DeliveryAttemptFactory,
     EmailTemplateFactory,

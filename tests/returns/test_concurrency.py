@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from inventory.models import StockMovement, Variant
 from inventory.services import stock_receive_initial
 from orders.models import OrderLine
-from returns import services
+from returns import exceptions, services
 from returns.models import Return, ReturnLine
 from tests.factories import (
     CatalogEntryFactory,
@@ -88,7 +88,7 @@ def test_many_saves_of_the_same_approval_restock_once():
 
     results, seconds = run_together(THREADS, approve)
     saved = [r for r in results if isinstance(r, Return)]
-    refused = [r for r in results if isinstance(r, services.ReturnChangedMeanwhile)]
+    refused = [r for r in results if isinstance(r, exceptions.ReturnChangedMeanwhile)]
     assert (len(saved), len(refused)) == (1, THREADS - 1), results
     line.variant.refresh_from_db()
     assert line.variant.on_hand == 13
@@ -120,7 +120,7 @@ def test_many_saves_that_all_get_through_still_restock_once():
                     status=status,
                     update_stock=True,
                 )
-            except services.ReturnChangedMeanwhile:
+            except exceptions.ReturnChangedMeanwhile:
                 continue
         raise AssertionError("never saved")
 
@@ -176,7 +176,7 @@ def test_concurrent_creations_never_over_return_a_line():
 
     results, seconds = run_together(THREADS, create)
     created = [r for r in results if isinstance(r, Return)]
-    refused = [r for r in results if isinstance(r, services.QuantityNotReturnable)]
+    refused = [r for r in results if isinstance(r, exceptions.QuantityNotReturnable)]
     assert (len(created), len(refused)) == (3, THREADS - 3), results
     assert OrderLine.objects.get(pk=line.pk).returned_quantity == 3
     assert ReturnLine.objects.aggregate(s=Sum("quantity"))["s"] == 3
@@ -247,7 +247,7 @@ def test_concurrent_requests_for_the_last_items_create_one_return():
 
     results, _seconds = run_together(THREADS, send)
     created = [r for r in results if isinstance(r, tuple)]
-    refused = [r for r in results if isinstance(r, services.ReturnsNotAllowed)]
+    refused = [r for r in results if isinstance(r, exceptions.ReturnsNotAllowed)]
     assert (len(created), len(refused)) == (1, THREADS - 1), results
     assert "already been returned" in refused[0].message
     assert Return.objects.count() == 1

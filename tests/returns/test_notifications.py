@@ -1,14 +1,14 @@
 """Returns and e-mail together: Notify customer records one e-mail with the change, the
-worker delivers it to a real SMTP server, and the timeline shows every state."""
+worker delivers it to a real SMTP server, and the history shows every state."""
 
 import pytest
 from django.db import transaction
 
 from notifications.models import OutgoingEmail
 from returns import services
-from returns.history import timeline
-from returns.models import ReturnEvent
-from returns.selectors import return_timeline
+from returns.history import history_lines
+from returns.models import HistoryEntry
+from returns.selectors import return_history
 from tests.factories import OrderLineFactory
 from tests.mail import run_worker
 
@@ -31,7 +31,7 @@ def test_a_status_change_with_notify_records_exactly_one_email_in_the_customers_
     )
     assert rma.number in email.subject and "Retour goedgekeurd" in email.subject + email.body
     assert "ORD-1" in email.body and f"/account/returns/{rma.pk}/" in email.body
-    assert ReturnEvent.objects.filter(rma=rma, kind="email_queued").count() == 1
+    assert HistoryEntry.objects.filter(rma=rma, kind="email_queued").count() == 1
 
 
 def test_no_email_without_notify_or_without_a_status_change(line, make_return, staff):
@@ -51,11 +51,11 @@ def test_a_change_that_rolls_back_leaves_no_email(line, make_return, staff):
         )
         raise RuntimeError("something after the save failed")
     assert not OutgoingEmail.objects.exists()
-    assert not ReturnEvent.objects.filter(kind="email_queued").exists()
+    assert not HistoryEntry.objects.filter(kind="email_queued").exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_delivers_it_and_the_timeline_shows_queued_then_sent(
+def test_the_worker_delivers_it_and_the_history_shows_queued_then_sent(
     smtp_server, customer, staff
 ):
     from inventory.services import stock_receive_initial
@@ -78,13 +78,13 @@ def test_the_worker_delivers_it_and_the_timeline_shows_queued_then_sent(
     message = smtp_server.messages[0]
     assert message["To"] == customer.user.email
     assert "Return approved" in message["Subject"]
-    titles = [entry.title for entry in timeline(return_timeline(rma))]
+    titles = [entry.title for entry in history_lines(return_history(rma))]
     assert titles[0] == f"E-mail to {customer.user.email} sent"
     assert f"E-mail to {customer.user.email} queued" in titles
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_permanent_failure_shows_on_the_timeline_with_the_error(smtp_server, customer, staff):
+def test_a_permanent_failure_shows_in_the_history_with_the_error(smtp_server, customer, staff):
     from tests.factories import CatalogEntryFactory
 
     order_line = OrderLineFactory(order__customer=customer, quantity=1)
@@ -99,10 +99,10 @@ def test_a_permanent_failure_shows_on_the_timeline_with_the_error(smtp_server, c
     smtp_server.rcpt_replies = ["550 5.1.1 Mailbox unavailable"]
     run_worker()
     assert smtp_server.messages == []
-    event = ReturnEvent.objects.get(rma=rma, kind="email_failed")
+    event = HistoryEntry.objects.get(rma=rma, kind="email_failed")
     assert "550" in event.data["error"]
-    entry = timeline([event])[0]
-    assert entry.css == "timeline--failed" and any("550" in detail for detail in entry.details)
+    entry = history_lines([event])[0]
+    assert entry.css == "history--failed" and any("550" in detail for detail in entry.details)
 
 
 def test_a_customer_request_records_one_email_to_the_shop(line, reason, customer, settings):

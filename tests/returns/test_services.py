@@ -5,8 +5,8 @@ from accounts.models import AuditEntry
 from inventory.models import StockMovement
 from inventory.services import inventory_settings_update
 from orders.models import OrderLine
-from returns import services
-from returns.models import CatalogEntry, Return, ReturnEvent, ReturnLine, ReturnNote
+from returns import exceptions, services
+from returns.models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnNote
 from tests.factories import CatalogEntryFactory, OrderLineFactory
 
 
@@ -43,7 +43,7 @@ def test_create_makes_a_new_return_with_its_lines_history_and_note(line, reason,
     assert (rma.reason, rma.action, rma.action_text) == (reason, None, "Send size L")
     assert [(rl.order_line, rl.quantity) for rl in rma.lines.all()] == [(line, 2)]
     assert held(line) == 2
-    assert list(rma.events.values_list("kind", flat=True).order_by("pk")) == [
+    assert list(rma.history.values_list("kind", flat=True).order_by("pk")) == [
         "created",
         "note_added",
     ]
@@ -52,7 +52,7 @@ def test_create_makes_a_new_return_with_its_lines_history_and_note(line, reason,
 
 def test_the_quantity_rule_counts_every_live_return_of_a_line(line, make_return, staff):
     first = make_return(line, quantity=2)
-    with pytest.raises(services.QuantityNotReturnable, match="Only 1"):
+    with pytest.raises(exceptions.QuantityNotReturnable, match="Only 1"):
         make_return(line, quantity=2)
     second = make_return(line, quantity=1)
     assert held(line) == 3
@@ -67,24 +67,28 @@ def test_the_quantity_rule_counts_every_live_return_of_a_line(line, make_return,
 def test_reopening_takes_the_quantity_again_or_is_refused(line, make_return, shop_admin):
     cancelled = make_return(line, quantity=2, status="cancelled")
     other = make_return(line, quantity=2)
-    with pytest.raises(services.QuantityNotReturnable):
-        services.return_reopen(rma=cancelled, user=shop_admin, version=cancelled.version)
+    with pytest.raises(exceptions.QuantityNotReturnable):
+        services.return_change(
+            rma=cancelled, user=shop_admin, version=cancelled.version, status="in_progress"
+        )
     services.return_change(rma=other, user=shop_admin, version=other.version, status="rejected")
-    reopened = services.return_reopen(rma=cancelled, user=shop_admin, version=cancelled.version)
+    reopened = services.return_change(
+        rma=cancelled, user=shop_admin, version=cancelled.version, status="in_progress"
+    )
     assert reopened.status == "in_progress"
     assert held(line) == 2
 
 
 @pytest.mark.parametrize("quantity", [0, -1])
 def test_quantities_below_one_are_refused(line, make_return, quantity):
-    with pytest.raises(services.InvalidReturnInput):
+    with pytest.raises(exceptions.InvalidReturnInput):
         make_return(line, quantity=quantity)
     assert not Return.objects.exists()
 
 
 def test_a_line_of_another_order_is_refused(line, reason, staff):
     stranger = OrderLineFactory()
-    with pytest.raises(services.InvalidReturnInput, match="not part of this order"):
+    with pytest.raises(exceptions.InvalidReturnInput, match="not part of this order"):
         services.return_create(
             order=line.order,
             quantities={stranger.pk: 1},
@@ -96,12 +100,12 @@ def test_a_line_of_another_order_is_refused(line, reason, staff):
 
 
 def test_a_reason_is_required_and_catalog_entries_must_fit(line, make_return, action):
-    with pytest.raises(services.InvalidReturnInput):
+    with pytest.raises(exceptions.InvalidReturnInput):
         make_return(line, reason_choice=services.Choice())
-    with pytest.raises(services.InvalidReturnInput):
+    with pytest.raises(exceptions.InvalidReturnInput):
         make_return(line, reason_choice=services.Choice(entry=action))  # an action as reason
     inactive = CatalogEntryFactory(kind="reason", name="Old reason", active=False)
-    with pytest.raises(services.InvalidReturnInput):
+    with pytest.raises(exceptions.InvalidReturnInput):
         make_return(line, reason_choice=services.Choice(entry=inactive))
     assert not Return.objects.exists()
 
@@ -128,7 +132,7 @@ def test_a_save_based_on_an_old_version_is_refused_and_changes_nothing(
     rma = make_return(line)
     opened_by_both = rma.version
     services.return_change(rma=rma, user=shop_admin, version=opened_by_both, status="in_progress")
-    with pytest.raises(services.ReturnChangedMeanwhile):
+    with pytest.raises(exceptions.ReturnChangedMeanwhile):
         services.return_change(
             rma=rma,
             user=staff,
@@ -152,7 +156,7 @@ def test_field_changes_are_recorded_with_old_and_new_values(line, make_return, s
         action=services.Choice(entry=action),
         customer_comment="It is blue, not green",
     )
-    event = ReturnEvent.objects.get(rma=rma, kind="updated")
+    event = HistoryEntry.objects.get(rma=rma, kind="updated")
     assert event.data["fields"]["reason_text"] == ["", "Colour differs"]
     assert event.data["fields"]["action"] == [None, "Send a larger size"]
     assert event.data["fields"]["customer_comment"] == ["", "It is blue, not green"]
@@ -160,7 +164,7 @@ def test_field_changes_are_recorded_with_old_and_new_values(line, make_return, s
 
 def test_notes_accumulate(line, make_return, staff, shop_admin):
     rma = make_return(line)
-    services.return_add_note(rma=rma, user=staff, text="First")
+    services.return_change(rma=rma, user=staff, version=rma.version, staff_note="First")
     rma.refresh_from_db()
     services.return_change(rma=rma, user=shop_admin, version=rma.version, staff_note="Second")
     assert [(n.text, n.author) for n in ReturnNote.objects.filter(rma=rma).order_by("pk")] == [
@@ -172,7 +176,7 @@ def test_notes_accumulate(line, make_return, staff, shop_admin):
 def test_quantities_of_a_finished_return_cannot_change(line, make_return, staff):
     rma = make_return(line, quantity=1, status="credited")
     return_line = rma.lines.get()
-    with pytest.raises(services.InvalidReturnInput):
+    with pytest.raises(exceptions.InvalidReturnInput):
         services.return_change(
             rma=rma, user=staff, version=rma.version, quantities={return_line.pk: 2}
         )
@@ -192,7 +196,7 @@ def test_approving_restocks_once_and_saving_again_changes_nothing(line, make_ret
     rma = services.return_change(rma=rma, user=staff, version=rma.version, status="credited")
     assert on_hand(line) == 12
     assert StockMovement.objects.filter(kind__startswith="return").count() == 1
-    assert rma.events.filter(kind="stock_moved").count() == 1
+    assert rma.history.filter(kind="stock_moved").count() == 1
 
 
 @pytest.mark.parametrize("end", ["rejected", "cancelled"])
@@ -264,17 +268,17 @@ def test_the_database_refuses_restocking_more_than_a_line_holds(line, make_retur
 
 
 def test_history_rows_cannot_be_changed_or_deleted(line, make_return):
-    event = make_return(line).events.first()
+    event = make_return(line).history.first()
     with pytest.raises(ValueError):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        ReturnEvent.objects.filter(pk=event.pk).update(kind="tampered")
+        HistoryEntry.objects.filter(pk=event.pk).update(kind="tampered")
     if connection.vendor == "postgresql":
         with pytest.raises(Exception, match="append-only"), transaction.atomic():
-            ReturnEvent.objects.filter(pk=event.pk).delete()
-    assert ReturnEvent.objects.get(pk=event.pk).kind == "created"
+            HistoryEntry.objects.filter(pk=event.pk).delete()
+    assert HistoryEntry.objects.get(pk=event.pk).kind == "created"
 
 
 # --- Catalog and settings -----------------------------------------------------------------
@@ -298,7 +302,7 @@ def test_catalog_entries_are_added_renamed_moved_and_audited(shop_admin):
 
 def test_an_entry_in_use_is_never_deleted(line, make_return, reason, shop_admin):
     make_return(line)
-    with pytest.raises(services.CatalogEntryInUse):
+    with pytest.raises(exceptions.CatalogEntryInUse):
         services.catalog_entry_delete(actor=shop_admin, entry=reason)
     assert CatalogEntry.objects.filter(pk=reason.pk).exists()
     unused = services.catalog_entry_create(actor=shop_admin, kind="action", name="Unused")
@@ -310,3 +314,46 @@ def test_return_settings_are_audited(shop_admin):
     services.return_settings_update(actor=shop_admin, allow_returns=False, return_window_days=14)
     entry = AuditEntry.objects.get(area="settings.returns")
     assert entry.changes == {"allow_returns": [True, False], "return_window_days": [30, 14]}
+
+
+def test_catalog_names_are_unique_per_kind_in_any_capitalisation(shop_admin):
+    """A rule of the service (and of the database), not only of the form: the API and the
+    import reach it too."""
+    entry = services.catalog_entry_create(actor=shop_admin, kind="reason", name="Too small")
+    other = services.catalog_entry_create(actor=shop_admin, kind="reason", name="Too large")
+    for attempt in (
+        lambda: services.catalog_entry_create(actor=shop_admin, kind="reason", name="TOO SMALL"),
+        lambda: services.catalog_entry_update(actor=shop_admin, entry=other, name=" too small "),
+    ):
+        with pytest.raises(exceptions.CatalogNameTaken) as refused:
+            attempt()
+        assert refused.value.field == "name"
+    # The same name as an action is another entry; renaming an entry's own case is fine.
+    services.catalog_entry_create(actor=shop_admin, kind="action", name="Too small")
+    services.catalog_entry_update(actor=shop_admin, entry=entry, name="Too Small")
+    assert CatalogEntry.objects.filter(kind="reason").count() == 2
+
+
+def test_the_database_refuses_a_catalog_name_twice_whatever_the_case(shop_admin):
+    from django.db import IntegrityError, transaction
+
+    services.catalog_entry_create(actor=shop_admin, kind="reason", name="Too small")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CatalogEntry.objects.create(kind="reason", name="too SMALL", position=9)
+
+
+@pytest.mark.parametrize("days", [-1, 3651, 10**9])
+def test_the_return_window_is_bounded_by_the_service_and_the_database(shop_admin, days):
+    from django.db import IntegrityError, transaction
+
+    from returns.models import ReturnSettings
+
+    with pytest.raises(exceptions.InvalidSettings) as refused:
+        services.return_settings_update(actor=shop_admin, return_window_days=days)
+    assert refused.value.field == "return_window_days"
+    assert not AuditEntry.objects.filter(area="settings.returns").exists()
+    if days > 0:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ReturnSettings.objects.update_or_create(pk=1, defaults={"return_window_days": days})
+    services.return_settings_update(actor=shop_admin, return_window_days=3650)
+    assert ReturnSettings.objects.get(pk=1).return_window_days == 3650

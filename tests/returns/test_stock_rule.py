@@ -17,9 +17,9 @@ from hypothesis.stateful import (
 from inventory.models import InventorySettings, StockMovement, Variant
 from inventory.services import inventory_settings_update, stock_receive_initial
 from orders.models import OrderLine
-from returns import services
-from returns.models import RELEASED_STATUSES, Return, Status
-from returns.services import restock_target
+from returns import exceptions, services
+from returns.models import Return, Status
+from returns.workflow import RELEASED_STATUSES, restock_target
 from tests.factories import AdminUserFactory, CatalogEntryFactory, OrderLineFactory, VariantFactory
 
 INITIAL = 50
@@ -60,9 +60,9 @@ class StockRuleMachine(RuleBasedStateMachine):
                 rma=rma, user=self.admin, version=rma.version, **changes
             )
         except (
-            services.InvalidTransition,
-            services.QuantityNotReturnable,
-            services.InvalidReturnInput,
+            exceptions.InvalidTransition,
+            exceptions.QuantityNotReturnable,
+            exceptions.InvalidReturnInput,
         ):
             self.rma = rma  # refused: nothing changed, nothing to check anew
         else:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import AuditEntry
-from notifications.events import default_texts
+from notifications.registry import default_texts
 
 from .world import ADMIN, STAFF
 

@@ -192,7 +192,7 @@ def build_world(text: str = "") -> World:
         reference=f"return:{return_a.pk}",
     )
     # The mail server refuses it: admins can resend it, and the server's reply is one more
-    # text from outside that the backoffice shows (Outbox, the return's timeline).
+    # text from outside that the backoffice shows (Outbox, the return's history).
     with override_settings(
         EMAIL_BACKEND=f"{__name__}.RefusingMailServer",
         MAIL_SERVER_REPLY=t("delivery error", "5.1.1 Mailbox unavailable", 500),

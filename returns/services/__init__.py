@@ -1,0 +1,37 @@
+"""Every write of the returns app. Each module is one kind of write:
+
+- `lifecycle`: create a return (staff), a customer's request, and every change of a return
+  (status, fields, quantities, notes) with the stock reconciliation;
+- `history`: appending to a return's history (also for e-mail delivery states);
+- `counts`: the kept number of returns per status and reason;
+- `catalog`: the reasons and actions admins offer;
+- `settings`: Settings > Account & service.
+
+The rules themselves are in returns/workflow.py; the errors in returns/exceptions.py.
+"""
+
+from ..workflow import Choice
+from .catalog import (
+    catalog_entry_create,
+    catalog_entry_delete,
+    catalog_entry_move,
+    catalog_entry_update,
+)
+from .counts import return_counts_rebuild
+from .history import history_record_email
+from .lifecycle import return_change, return_create, return_request
+from .settings import return_settings_update
+
+__all__ = [
+    "Choice",
+    "catalog_entry_create",
+    "catalog_entry_delete",
+    "catalog_entry_move",
+    "catalog_entry_update",
+    "history_record_email",
+    "return_change",
+    "return_counts_rebuild",
+    "return_create",
+    "return_request",
+    "return_settings_update",
+]

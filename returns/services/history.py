@@ -1,0 +1,46 @@
+"""Appending to a return's history. Rows are never changed (returns.models.HistoryEntry);
+how each kind reads on the page is returns/history.py."""
+
+from ..models import HistoryEntry, Return, ReturnNote
+
+Kind = HistoryEntry.Kind
+
+# An outbox e-mail's delivery state (notifications.signals.email_state_changed) → the
+# history entry it becomes.
+EMAIL_STATES = {
+    "queued": Kind.EMAIL_QUEUED,
+    "sent": Kind.EMAIL_SENT,
+    "retrying": Kind.EMAIL_RETRY,
+    "failed": Kind.EMAIL_FAILED,
+}
+
+
+def history_record(rma: Return, kind: str, user, **fields) -> HistoryEntry:
+    """One entry, in the caller's transaction (it holds the return's lock)."""
+    return HistoryEntry.objects.create(
+        rma=rma, kind=kind, actor=user if getattr(user, "pk", None) else None, **fields
+    )
+
+
+def history_add_note(rma: Return, user, text: str) -> ReturnNote:
+    """A staff note, and its entry in the history. Notes accumulate; never edited."""
+    note = ReturnNote.objects.create(rma=rma, author=user, text=text.strip())
+    history_record(rma, Kind.NOTE_ADDED, user, note=note)
+    return note
+
+
+def history_record_email(
+    *, rma_id: int, state: str, to: str, subject: str, attempt: int, error: str = ""
+) -> HistoryEntry | None:
+    """Append an e-mail's delivery state to the return's history (queued, sent, retrying,
+    failed with the error), so the page shows every attempt. Runs in the transaction of
+    whoever changed the e-mail's state; unknown states, and references to returns that do
+    not exist, record nothing."""
+    kind = EMAIL_STATES.get(state)
+    if kind is None or not Return.objects.filter(pk=rma_id).exists():
+        return None
+    return HistoryEntry.objects.create(
+        rma_id=rma_id,
+        kind=kind,
+        data={"to": to, "subject": subject, "attempt": attempt, "error": error[:1000]},
+    )

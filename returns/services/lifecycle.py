@@ -1,0 +1,405 @@
+"""A return's life: created by staff, requested by a customer, changed (status, fields,
+quantities, notes) until it is done.
+
+Each service runs in one transaction and takes its row locks in one order: the return
+first, then its order, then the per-status counts, then (inside
+inventory.services.stock_apply) the variants in key order. Nobody ever locks them the
+other way round, so concurrent saves wait for each other and never deadlock. The rules
+(returns.workflow) are checked after the locks, on rows nobody else can change meanwhile;
+e-mails are recorded in the same transaction and leave after commit.
+"""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import model_update
+from inventory.models import StockMovement
+from inventory.selectors import stock_linked_to_pos
+from inventory.services import StockChange, stock_apply
+from orders.exceptions import OrderNotFound
+from orders.models import Customer, Order, OrderLine
+
+from .. import selectors, workflow
+from ..emails import queue_request_email, queue_status_email
+from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotAllowed
+from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine
+from ..workflow import Choice, Status
+from .counts import count_key, counts_change, counts_move
+from .history import history_add_note, history_record
+
+Kind = HistoryEntry.Kind
+REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
+NO_CHOICE = Choice()  # no entry, no text: no return action
+
+# --- Create -------------------------------------------------------------------------
+
+
+def return_create(
+    *,
+    order: Order,
+    quantities: dict[int, int],
+    user,
+    origin: str,
+    reason: Choice,
+    action: Choice = NO_CHOICE,
+    update_stock: bool = True,
+    customer_comment: str = "",
+    staff_note: str = "",
+    notify_customer: bool = False,
+    request_token: uuid.UUID | None = None,
+) -> Return:
+    """Create a return in status New with one line per order line in `quantities`
+    ({order line id: quantity}).
+
+    Locks the order row first, so two creations for the same order run one after the
+    other and can never hold more of a line than was bought (the check constraint on
+    OrderLine.returned_quantity backs this up in the database). `request_token` is the
+    customer's one-time form token (see return_request). Update stock is off whatever
+    was asked while stock is linked to a point of sale.
+    """
+    quantities = {int(pk): int(qty) for pk, qty in quantities.items() if qty}
+    if not quantities:
+        raise InvalidReturnInput(_("Choose at least one item to return."))
+    workflow.check_choice(reason, kind=REASON, field="reason", required=True)
+    workflow.check_choice(action, kind=ACTION, field="action")
+    with transaction.atomic():
+        _lock_order(order.pk)
+        lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=quantities)}
+        if set(lines) != set(quantities):
+            raise InvalidReturnInput(_("A chosen line is not part of this order."))
+        for pk, quantity in quantities.items():
+            line = lines[pk]
+            workflow.check_quantity(
+                quantity,
+                ordered=line.quantity,
+                held=line.returned_quantity,
+                held_before=0,
+                title=line.title,
+            )
+        pos_linked = stock_linked_to_pos()
+        now = timezone.now()
+        rma = Return.objects.create(
+            order=order,
+            customer_id=order.customer_id,
+            status=Status.NEW,
+            origin=origin,
+            reason=reason.entry,
+            reason_text="" if reason.entry else reason.text,
+            action=action.entry,
+            action_text="" if action.entry else action.text,
+            update_stock=update_stock and workflow.update_stock_applies(pos_linked=pos_linked),
+            customer_comment=customer_comment,
+            created_by=user if getattr(user, "pk", None) else None,
+            created_at=now,
+            updated_at=now,
+            request_token=request_token,
+        )
+        ReturnLine.objects.bulk_create(
+            [ReturnLine(rma=rma, order_line_id=pk, quantity=qty) for pk, qty in quantities.items()]
+        )
+        for pk, quantity in quantities.items():
+            OrderLine.objects.filter(pk=pk).update(
+                returned_quantity=F("returned_quantity") + quantity
+            )
+        counts_move({count_key(Status.NEW, rma.reason_id): 1})
+        history_record(
+            rma,
+            Kind.CREATED,
+            user,
+            to_status=Status.NEW,
+            data={
+                "origin": origin,
+                "lines": [
+                    {"sku": lines[pk].sku, "quantity": qty} for pk, qty in quantities.items()
+                ],
+                "notify": notify_customer,
+            },
+        )
+        if staff_note.strip():
+            history_add_note(rma, user, staff_note)
+        if notify_customer:
+            queue_status_email(rma)
+        return rma
+
+
+# --- A customer's request -------------------------------------------------------------
+
+
+def return_request(
+    *,
+    customer: Customer,
+    order: Order,
+    quantities: dict[int, int],
+    reason: Choice,
+    action: Choice = NO_CHOICE,
+    comment: str = "",
+    token: uuid.UUID,
+) -> tuple[Return, bool]:
+    """A customer requests a return from their account: (the return, created?).
+
+    Guarantees, in one transaction under the order's row lock:
+    - idempotency: `token` is the one-time token issued with the request form. If this
+      customer already sent it (double click, back and resubmit, two tabs), the return it
+      created is given back with created=False and nothing is written. A unique constraint
+      on (customer, request_token) backs this up in the database;
+    - eligibility (returns.workflow.decide_eligibility) is decided again on the locked
+      rows: ReturnsNotAllowed, with its plain-words reason, when the order is not eligible;
+    - only catalog entries that are active and visible to customers are accepted (or the
+      customer's own text); the quantity rule holds as for every return.
+    Another customer's order is OrderNotFound (a 404 from outside, as everywhere on the
+    customer's side).
+
+    The return is created in New, origin customer, `comment` as its customer comment. The
+    shop's "new return request" e-mail is recorded in the same transaction.
+    """
+    try:
+        with transaction.atomic():
+            locked = (
+                Order.objects.select_for_update(of=("self",))
+                .filter(pk=order.pk, customer=customer)
+                .first()
+            )
+            if locked is None:
+                raise OrderNotFound
+            # Read after the lock: a twin request that got the lock first is committed now.
+            existing = selectors.requested_return(customer=customer, token=token)
+            if existing is not None:
+                return existing, False
+            lines = list(OrderLine.objects.filter(order=locked))
+            eligibility = selectors.return_eligibility(locked, lines=lines)
+            if not eligibility.eligible:
+                raise ReturnsNotAllowed(eligibility.reason)
+            workflow.check_customer_choice(reason, field="reason")
+            workflow.check_customer_choice(action, field="action")
+            rma = return_create(
+                order=locked,
+                quantities=quantities,
+                user=customer.user,
+                origin=Return.Origin.CUSTOMER,
+                reason=reason,
+                action=action,
+                customer_comment=comment.strip(),
+                request_token=token,
+            )
+            queue_request_email(rma)
+            return rma, True
+    except IntegrityError:
+        # One token sent for two different orders (only a forged form does that) does not
+        # share an order lock; the unique constraint decides and the first return wins.
+        existing = selectors.requested_return(customer=customer, token=token)
+        if existing is None:
+            raise
+        return existing, False
+
+
+# --- Change -------------------------------------------------------------------------
+
+
+def return_change(
+    *,
+    rma: Return,
+    user,
+    version: int,
+    status: str | None = None,
+    quantities: dict[int, int] | None = None,
+    reason: Choice | None = None,
+    action: Choice | None = None,
+    update_stock: bool | None = None,
+    customer_comment: str | None = None,
+    staff_note: str = "",
+    notify_customer: bool = False,
+) -> Return:
+    """Save a return: status and fields in one go, as the return page's Save does.
+    Every argument left at None keeps its value (`Choice()` clears an action).
+
+    `version` is the version the user's form was based on; if the return changed since,
+    ReturnChangedMeanwhile is raised and nothing is written. `quantities` maps return
+    line ids to new quantities.
+
+    Under the return's row lock it checks the transition table (InvalidTransition), the
+    returnable quantities (QuantityNotReturnable), writes the return, its history and
+    notes, and reconciles the stock ledger with the stock rule. The customer's e-mail is
+    recorded in the same transaction when `notify_customer` is on and the status changed.
+    """
+    with transaction.atomic():
+        # One query: the lock, and what the history and the e-mail will need from it.
+        rma = (
+            Return.objects.select_for_update(of=("self",))
+            .select_related("reason", "action", "customer__user", "order")
+            .get(pk=rma.pk)
+        )
+        if rma.version != version:
+            raise ReturnChangedMeanwhile
+        # A deactivated entry stays acceptable on the returns that already use it.
+        if reason is not None:
+            workflow.check_choice(
+                reason, kind=REASON, field="reason", required=True, current=rma.reason_id
+            )
+        if action is not None:
+            workflow.check_choice(action, kind=ACTION, field="action", current=rma.action_id)
+        old_status = rma.status
+        new_status = status or old_status
+        reopening = workflow.check_transition(old_status, new_status, can_reopen=_can_reopen(user))
+
+        _lock_order(rma.order_id)
+        lines = list(rma.lines.select_related("order_line").order_by("pk"))
+        new_quantities = _new_quantities(
+            lines,
+            quantities,
+            editable=workflow.quantities_editable(old_status, reopening=reopening),
+        )
+        _hold_quantities(lines, new_quantities, old_status=old_status, new_status=new_status)
+
+        pos_linked = stock_linked_to_pos()
+        counted_before = count_key(old_status, rma.reason_id)
+        changes = model_update(
+            rma,
+            _field_values(reason, action, customer_comment, update_stock, pos_linked=pos_linked),
+            always={"status": new_status, "version": rma.version + 1, "updated_at": timezone.now()},
+        )
+        counts_change(counted_before, count_key(new_status, rma.reason_id))
+
+        if new_status != old_status:
+            history_record(
+                rma,
+                Kind.REOPENED if reopening else Kind.STATUS_CHANGED,
+                user,
+                from_status=old_status,
+                to_status=new_status,
+                data={"notify": notify_customer},
+            )
+        if changes:
+            history_record(rma, Kind.UPDATED, user, data={"fields": _describe(changes)})
+        quantity_changes = [
+            {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
+            for line in lines
+            if new_quantities[line.pk] != line.quantity
+        ]
+        if quantity_changes:
+            history_record(rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes})
+        _reconcile_stock(rma, lines, new_quantities, user=user, pos_linked=pos_linked)
+        if staff_note.strip():
+            history_add_note(rma, user, staff_note)
+        if notify_customer and new_status != old_status:
+            queue_status_email(rma)
+        return rma
+
+
+# --- Steps of the services above ------------------------------------------------------------
+
+
+def _can_reopen(user) -> bool:
+    return user is not None and user.has_perm("returns.reopen_return")
+
+
+def _lock_order(order_id: int) -> None:
+    # Every writer of OrderLine.returned_quantity holds this lock first.
+    list(
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk=order_id)
+        .order_by()
+        .values_list("pk")
+    )
+
+
+def _new_quantities(lines, quantities, *, editable: bool) -> dict[int, int]:
+    current = {line.pk: line.quantity for line in lines}
+    if not quantities:
+        return current
+    quantities = {int(pk): int(qty) for pk, qty in quantities.items()}
+    if not set(quantities) <= set(current):
+        raise InvalidReturnInput(_("A line is not part of this return."))
+    if not editable and any(current[pk] != qty for pk, qty in quantities.items()):
+        raise InvalidReturnInput(_("The quantities of a finished return cannot change."))
+    return {**current, **quantities}
+
+
+def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str) -> None:
+    """Keep OrderLine.returned_quantity equal to what live returns hold. Runs under the
+    order's row lock (taken by the caller) and re-reads the order lines under it."""
+    held_before = {
+        line.pk: line.quantity if workflow.holds_quantity(old_status) else 0 for line in lines
+    }
+    held_after = {
+        line.pk: new_quantities[line.pk] if workflow.holds_quantity(new_status) else 0
+        for line in lines
+    }
+    fresh = OrderLine.objects.in_bulk([line.order_line_id for line in lines])
+    for line in lines:
+        delta = held_after[line.pk] - held_before[line.pk]
+        if not delta:
+            continue
+        if held_after[line.pk]:
+            order_line = fresh[line.order_line_id]
+            workflow.check_quantity(
+                held_after[line.pk],
+                ordered=order_line.quantity,
+                held=order_line.returned_quantity,
+                held_before=held_before[line.pk],
+                title=order_line.title,
+            )
+        OrderLine.objects.filter(pk=line.order_line_id).update(
+            returned_quantity=F("returned_quantity") + delta
+        )
+
+
+def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> None:
+    """Post the difference between what the stock rule wants restocked and what the ledger
+    holds, line by line; then store quantities and restocked amounts in one UPDATE so the
+    database's check (restocked <= quantity) holds at every statement."""
+    changes, moved, dirty = [], [], []
+    for line in lines:
+        quantity = new_quantities[line.pk]
+        target = workflow.restock_target(
+            status=rma.status,
+            update_stock=rma.update_stock,
+            pos_linked=pos_linked,
+            quantity=quantity,
+        )
+        delta = target - line.restocked_quantity
+        if delta:
+            kind = (
+                StockMovement.Kind.RETURN_RESTOCK
+                if delta > 0
+                else StockMovement.Kind.RETURN_REVERSAL
+            )
+            changes.append(StockChange(line.order_line.variant_id, delta, kind, reference=line))
+            moved.append({"sku": line.order_line.sku, "delta": delta})
+        if delta or quantity != line.quantity:
+            line.quantity, line.restocked_quantity = quantity, target
+            dirty.append(line)
+    stock_apply(changes=changes, user=user)
+    if dirty:
+        ReturnLine.objects.bulk_update(dirty, ["quantity", "restocked_quantity"])
+    if moved:
+        history_record(rma, Kind.STOCK_MOVED, user, data={"movements": moved})
+
+
+def _field_values(reason, action, customer_comment, update_stock, *, pos_linked) -> dict:
+    """The return's columns a change asks for; None leaves a field as it is. Update stock
+    is ignored (kept) while stock is linked to a point of sale."""
+    values = {}
+    if reason is not None:
+        values["reason"] = reason.entry
+        values["reason_text"] = "" if reason.entry else reason.text
+    if action is not None:
+        values["action"] = action.entry
+        values["action_text"] = "" if action.entry else action.text
+    if customer_comment is not None:
+        values["customer_comment"] = customer_comment
+    if update_stock is not None and workflow.update_stock_applies(pos_linked=pos_linked):
+        values["update_stock"] = update_stock
+    return values
+
+
+def _describe(changes: dict) -> dict:
+    """{field: [old, new]} as the history keeps it: catalog entries by name."""
+
+    def plain(value):
+        return value.name if isinstance(value, CatalogEntry) else value
+
+    return {field: [plain(old), plain(new)] for field, (old, new) in changes.items()}

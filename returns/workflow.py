@@ -1,0 +1,240 @@
+"""Every rule of a return (SPEC §2–§5), in one place and by name.
+
+Pure: plain values in, decisions out; no queries, no writes. The services enforce these
+rules under their row locks; the forms, pages and the API read the same functions to
+offer only what the services will accept. A rule that changes changes here.
+
+- the statuses and the transition table (SPEC §2.3), with the admin's reopen: `allowed_next`,
+  `check_transition`;
+- the quantity rule (§2.2): `holds_quantity`, `check_quantity`;
+- the stock rule (§3): `update_stock_applies`, `restock_target`;
+- the catalog rule (a reason or action from the list, or typed): `check_choice`;
+- eligibility of a customer's request (§5): `decide_eligibility`;
+- what a customer may see of a return's history (§5): `CUSTOMER_HISTORY_KINDS`;
+- the bounds of the settings: `MAX_RETURN_WINDOW_DAYS`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .exceptions import InvalidReturnInput, InvalidTransition, QuantityNotReturnable
+
+# --- Statuses and the transition table (SPEC §2.3) ------------------------------------
+
+
+class Status(models.TextChoices):
+    """The seed's seven statuses (English / Dutch labels as in the original article)."""
+
+    NEW = "new", gettext_lazy("New")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    APPROVED = "approved", gettext_lazy("Return approved")
+    REPAIRED = "repaired", gettext_lazy("Item(s) repaired")
+    CREDITED = "credited", gettext_lazy("Item(s) credited")
+    REJECTED = "rejected", gettext_lazy("Request rejected")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS, Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.IN_PROGRESS: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.APPROVED: frozenset(
+        {Status.REPAIRED, Status.CREDITED, Status.REJECTED, Status.CANCELLED}
+    ),
+    Status.REPAIRED: frozenset({Status.CREDITED}),
+    Status.CREDITED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+FINAL_STATUSES = frozenset(status for status, following in TRANSITIONS.items() if not following)
+# An admin may reopen a final return; it goes back to this status.
+REOPEN_STATUS = Status.IN_PROGRESS
+# While in these, the items are back in the shop (the stock rule, SPEC §3).
+RESTOCK_STATUSES = frozenset({Status.APPROVED, Status.REPAIRED, Status.CREDITED})
+# A return in these no longer holds its quantities: they may be returned again.
+RELEASED_STATUSES = frozenset({Status.REJECTED, Status.CANCELLED})
+
+
+def allowed_next(status: str, *, can_reopen: bool = False) -> list[str]:
+    """The statuses a return in `status` may move to, in the seed's order. A final return
+    has none, except back to In progress for someone who may reopen (admins)."""
+    allowed = TRANSITIONS[status]
+    if status in FINAL_STATUSES and can_reopen:
+        allowed = frozenset({REOPEN_STATUS})
+    return [code for code in Status.values if code in allowed]
+
+
+def check_transition(old: str, new: str, *, can_reopen: bool) -> bool:
+    """Refuse a move the table does not allow (InvalidTransition, on the status field).
+    True when the move is an admin's reopen (recorded as such)."""
+    if new == old:
+        return False
+    if new not in Status.values:
+        raise InvalidTransition(_("Unknown status."), field="status")
+    if new in allowed_next(old, can_reopen=can_reopen):
+        return old in FINAL_STATUSES
+    if old in FINAL_STATUSES and new == REOPEN_STATUS:
+        raise InvalidTransition(
+            _("Only an admin can reopen a return that is %(status)s.")
+            % {"status": Status(old).label},
+            field="status",
+        )
+    raise InvalidTransition(
+        _("A return that is %(old)s cannot become %(new)s.")
+        % {"old": Status(old).label, "new": Status(new).label},
+        field="status",
+    )
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL_STATUSES
+
+
+def quantities_editable(status: str, *, reopening: bool = False) -> bool:
+    """A finished return's quantities are history; reopening it makes them editable."""
+    return not is_final(status) or reopening
+
+
+# --- The quantity rule (SPEC §2.2) ----------------------------------------------------
+
+
+def holds_quantity(status: str) -> bool:
+    """Whether a return in `status` holds its items against the order line (live returns
+    do; rejected and cancelled ones give them back)."""
+    return status not in RELEASED_STATUSES
+
+
+def returnable(*, ordered: int, held: int) -> int:
+    """How many of a line can still be returned: bought minus what live returns hold."""
+    return max(ordered - held, 0)
+
+
+def check_quantity(quantity: int, *, ordered: int, held: int, held_before: int, title: str):
+    """Live returns never hold more of an order line than was bought. `held` is what all
+    live returns hold now, `held_before` what this return held of it before the change."""
+    if quantity < 1:
+        raise InvalidReturnInput(_("A quantity must be at least 1."))
+    available = returnable(ordered=ordered, held=held) + held_before
+    if quantity > available:
+        raise QuantityNotReturnable(
+            _("Only %(available)s of “%(title)s” can be returned.")
+            % {"available": available, "title": title}
+        )
+
+
+# --- The stock rule (SPEC §3) -----------------------------------------------------------
+
+
+def update_stock_applies(*, pos_linked: bool) -> bool:
+    """Update stock is offered, and obeyed, only when stock is not linked to a physical
+    point of sale (then the point of sale manages stock and returns never move it)."""
+    return not pos_linked
+
+
+def restock_target(*, status: str, update_stock: bool, pos_linked: bool, quantity: int) -> int:
+    """How many items of a return line the stock ledger must hold as restocked: the line's
+    quantity while the return is approved, repaired or credited with Update stock on and
+    stock not linked to a point of sale; else none. Every save posts the difference."""
+    if status in RESTOCK_STATUSES and update_stock and update_stock_applies(pos_linked=pos_linked):
+        return quantity
+    return 0
+
+
+# --- Reasons and actions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A return reason or action: a catalog entry, or text someone typed."""
+
+    entry: object | None = None  # a returns.models.CatalogEntry
+    text: str = ""
+
+
+def check_choice(choice: Choice, *, kind: str, field: str, required=False, current=None) -> None:
+    """A catalog entry must be of the right kind and active (a deactivated entry stays
+    acceptable on a return that already uses it, `current`); a required one (the reason)
+    must be chosen or typed."""
+    entry = choice.entry
+    if entry is not None:
+        usable = entry.active or entry.pk == current
+        if entry.kind != kind or not usable:
+            raise InvalidReturnInput(_("Choose an entry from the list."), field=field)
+    elif required and not choice.text.strip():
+        raise InvalidReturnInput(_("Choose a return reason or type one."), field=field)
+
+
+def check_customer_choice(choice: Choice, *, field: str) -> None:
+    """Customers choose only among entries the shop shows them (or type their own)."""
+    if choice.entry is not None and not choice.entry.visible_to_customers:
+        raise InvalidReturnInput(_("Choose an entry from the list."), field=field)
+
+
+# --- May a customer request a return? (SPEC §5) -----------------------------------------
+
+# Settings > Account & service: the return window is at most ten years (0 = no limit).
+MAX_RETURN_WINDOW_DAYS = 3650
+WINDOW_TOO_LONG = gettext_lazy("Enter at most %(limit_value)s days (ten years), or 0 for no limit.")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a customer may request a return for an order now; when not, `reason` says
+    why in plain words. `returnable` maps the order's line ids to how many items of each
+    can still be returned (lines with nothing left are absent)."""
+
+    eligible: bool
+    reason: str = ""
+    returnable: dict[int, int] = field(default_factory=dict)
+    deadline: date | None = None  # the last day of the return period; None = no limit
+
+
+def decide_eligibility(
+    *,
+    allow_returns: bool,
+    shipped_on: date | None,
+    today: date,
+    window_days: int,
+    returnable: dict[int, int],
+) -> Eligibility:
+    """Returns allowed in Settings; the order has shipped; today is inside the window
+    (days after the shipping day, in the shop's time zone; 0 = no limit); something is
+    left to return. The first rule that fails gives the reason."""
+    if not allow_returns:
+        return Eligibility(False, _("Returns are not possible right now."))
+    if shipped_on is None:
+        return Eligibility(
+            False, _("This order has not shipped yet. You can request a return once it has.")
+        )
+    deadline = shipped_on + timedelta(days=window_days) if window_days else None
+    if deadline is not None and today > deadline:
+        return Eligibility(
+            False,
+            _("The return period for this order ended on %(date)s.")
+            % {"date": format_day(deadline)},
+            deadline=deadline,
+        )
+    if not returnable:
+        return Eligibility(
+            False,
+            _("Everything in this order has already been returned or is in a return."),
+            deadline=deadline,
+        )
+    return Eligibility(True, returnable=dict(returnable), deadline=deadline)
+
+
+def format_day(day: date) -> str:
+    """12 October 2026 / 12 oktober 2026: the day as people write it, month in words in the
+    active language (unambiguous, unlike 10/12/2026)."""
+    return formats.date_format(day, "j F Y")
+
+
+# --- What a customer sees of a return (SPEC §5) -------------------------------------------
+
+# The history kinds a customer reads on My returns: the status story only, never staff
+# notes, stock movements, e-mail details or who in the shop did it.
+CUSTOMER_HISTORY_KINDS = frozenset({"created", "status_changed", "reopened"})

@@ -1,0 +1,59 @@
+"""notifications knows no app's e-mails: apps register them (returns does, in
+returns/emails.py), and the editor, the preview and the outbox read the registry."""
+
+import pytest
+from django.conf import settings
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+
+from notifications import registry
+from notifications.services import email_queue
+
+
+def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults():
+    events = {event.name: event for event in registry.all_events()}
+    assert events["return_status_changed"].recipient == "customer"
+    assert events["return_requested"].recipient == "shop"
+    for event in events.values():
+        assert set(event.placeholders) == {
+            "customer_name",
+            "return_number",
+            "order_number",
+            "status",
+            "shop_name",
+            "return_url",
+        }
+        for language, _label in settings.LANGUAGES:
+            subject, body = event.default_texts(language)
+            assert subject and body
+
+
+@pytest.mark.parametrize("name", ["return_status_changed", "return_requested"])
+def test_the_sample_link_of_the_preview_is_a_page_that_exists(name):
+    url = registry.get(name).sample("en")["return_url"]
+    assert url.startswith(settings.SITE_URL)
+    try:
+        resolve(url.removeprefix(settings.SITE_URL))
+    except Resolver404:
+        pytest.fail(f"{url} is not a page of this site")
+
+
+def test_an_event_nobody_registered_is_refused(db):
+    with pytest.raises(ValueError, match="Unknown e-mail event"):
+        email_queue(event="nobody_sends_this", to="a@example.com", language="en", context={})
+
+
+def test_registering_a_different_event_under_a_known_name_is_an_error():
+    known = registry.get("return_requested")
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(
+            registry.EmailEvent(
+                name=known.name,
+                label="Other",
+                recipient="shop",
+                placeholders={},
+                defaults={"en": ("s", "b")},
+                sample=lambda language: {},
+            )
+        )
+    assert registry.get("return_requested") is known
