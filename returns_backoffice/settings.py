@@ -146,6 +146,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Parameters sent apart from the SQL (server-side binding), and a statement run this
+    # many times on one connection kept prepared: PostgreSQL then plans a page's queries
+    # once per connection instead of on every request. Behind PgBouncer in transaction
+    # mode, set DB_PREPARE_THRESHOLD=0 (off): prepared statements do not survive there.
+    _options["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+    _prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=2)
+    _options["prepare_threshold"] = _prepare_threshold or None
+    # PostgreSQL's Memoize node cost half of the returns list's query (a cache of
+    # per-row lookups that hit once each); the pages' joins are one row per key anyway.
+    if not env.bool("DB_MEMOIZE", default=False):
+        _options["options"] = (_options.get("options", "") + " -c enable_memoize=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
