@@ -16,6 +16,8 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orders.permissions import customer_of
@@ -117,9 +119,14 @@ def _page(request, name: str, *, database: bool = True) -> HttpResponse:
     if who is None:
         # Without the request: no context processor, session or user is read.
         context["links"] = _links(side, who=None)
-        return HttpResponse(
-            loader.render_to_string("errors/bare.html", context), status=problem.status
-        )
+        try:
+            html = loader.render_to_string("errors/bare.html", context)
+        except Exception:
+            # Whatever broke the page may break this one too (a static file missing from
+            # the manifest, a template error): a plain page still says what happened.
+            logger.exception("The error page could not be rendered; a plain one instead.")
+            html = _plain(context)
+        return HttpResponse(html, status=problem.status)
     context["links"] = _links(side, who=who)
     if side == BACKOFFICE:
         template = "errors/backoffice.html" if who == BACKOFFICE else "errors/bare.html"
@@ -130,6 +137,20 @@ def _page(request, name: str, *, database: bool = True) -> HttpResponse:
             request.customer = customer_of(request.user)
     return HttpResponse(
         loader.render_to_string(template, context, request=request), status=problem.status
+    )
+
+
+def _plain(context) -> str:
+    problem = context["problem"]
+    links = [(context["retry_url"], _("Try again"))] if context["retry_url"] else []
+    return format_html(
+        '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title>'
+        "</head><body><main><h1>{}</h1><p>{}</p><ul>{}</ul></main></body></html>",
+        get_language() or settings.LANGUAGE_CODE,
+        problem.title,
+        problem.title,
+        problem.text,
+        format_html_join("", '<li><a href="{}">{}</a></li>', links + list(context["links"])),
     )
 
 

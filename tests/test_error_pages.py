@@ -228,3 +228,19 @@ def test_a_form_sent_without_its_csrf_token_gets_a_page_that_says_what_to_do(db,
     response = client.post(path, {"username": "a@example.org", "password": "x"})
     check_page(response, status=403, title="The form could not be sent", layout=layout, back=["/"])
     assert "reload the page" in response.text
+
+
+def test_server_error_still_answers_when_its_own_page_cannot_be_rendered(
+    failing_client, monkeypatch
+):
+    # A static file missing from the manifest (collectstatic not run) breaks every page's
+    # {% static %}, the error page's too: a plain page still says what happened.
+    def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry for 'css/app.css'")
+
+    monkeypatch.setattr("returns_backoffice.errors.loader.render_to_string", broken)
+    response = failing_client.get("/backoffice/test-errors/server-error/")
+    assert response.status_code == 500
+    assert ">Something went wrong on our side</h1>" in response.text
+    assert 'href="/backoffice/"' in response.text
+    assert csp_problems(response.text) == []
