@@ -43,7 +43,9 @@ def worker_role(db):
         execute(f"CREATE ROLE {quoted} SUPERUSER LOGIN")
     execute(f"ALTER ROLE {quoted} LOGIN")
     yield role
-    execute(f"ALTER ROLE {quoted} LOGIN")
+    # (The worker has stopped by now: `worker` depends on this fixture.)
+    execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [role])
+    execute(f"DROP ROLE IF EXISTS {quoted}")
 
 
 def database_url(role: str) -> str:
