@@ -22,12 +22,15 @@ install: $(INSTALLED)
 ## make run: the demo shop on http://127.0.0.1:$(PORT) (SQLite, demo data, logins printed),
 ## with the task worker (delivers e-mails; the console backend prints them) and the outbox
 ## sweep running beside the web server, and stopped with it (Ctrl+C).
+## The worker and the sweep are started again if they exit (bin/keep-running). Links in
+## e-mails follow PORT (settings.SITE_URL) unless SITE_URL is set.
 run: export DEBUG ?= true
+run: export PORT := $(PORT)
 run: $(INSTALLED)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	$(MANAGE) outbox_sweep --loop 60 & sweep=$$!; \
+	@bin/keep-running $(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	bin/keep-running $(MANAGE) outbox_sweep --loop 60 & sweep=$$!; \
 	trap 'kill $$worker $$sweep 2>/dev/null; wait' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

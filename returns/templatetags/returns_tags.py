@@ -75,10 +75,11 @@ def return_rows(returns, reason_labels):
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td>'
+        '<tr><td class="nowrap"><a href="{}">{}</a></td>'
+        '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td>{}</td></tr>',
+        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
         (
             (
                 return_url.format(row["pk"]),
