@@ -86,6 +86,11 @@ class Command(BaseCommand):
         if options["database_url"]:
             env["DATABASE_URL"] = options["database_url"]
         processes = {}
+        # Production settings serve the collected, hashed static files (WhiteNoise's
+        # manifest): without them every page is a 500. A fresh checkout has none yet.
+        collect = self.manage(env, "collectstatic", "--noinput", "-v0")
+        if collect.wait(timeout=300) != 0:
+            raise CommandError("collectstatic failed (see bench-results/cluster-collectstatic.log)")
         try:
             for port in ports:
                 processes[f"web:{port}"] = start_gunicorn(
