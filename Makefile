@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test screenshots install lint check lock messages bench clean
+.PHONY: run serve test screenshots install lint check lock messages bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -22,14 +22,23 @@ install: $(INSTALLED)
 ## make run: the demo shop on http://127.0.0.1:$(PORT) (SQLite, demo data, logins printed),
 ## with the task worker (delivers e-mails; the console backend prints them) and the outbox
 ## sweep running beside the web server, and stopped with it (Ctrl+C).
+## The worker and the sweep are started again if they exit (bin/keep-running). Links in
+## e-mails follow PORT (settings.SITE_URL) unless SITE_URL is set.
 run: export DEBUG ?= true
+run: export PORT := $(PORT)
 run: $(INSTALLED)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	$(MANAGE) outbox_sweep --loop 60 & sweep=$$!; \
+	@bin/keep-running $(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	bin/keep-running $(MANAGE) outbox_sweep --loop 60 & sweep=$$!; \
 	trap 'kill $$worker $$sweep 2>/dev/null; wait' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make serve: production-like on http://127.0.0.1:$(PORT): gunicorn (DEBUG off, 2 workers),
+## the task worker and the outbox sweep, on DATABASE_URL (and Redis with TASKS_BACKEND=rq).
+## Load data first (e.g. `DEBUG=true .venv/bin/python manage.py seed_demo`).
+serve: $(INSTALLED)
+	PORT=$(PORT) bash scripts/serve.sh
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: $(INSTALLED)

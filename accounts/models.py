@@ -47,6 +47,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django's own admin site only; the backoffice uses the roles in roles.py.
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Raised whenever this user's permissions may have changed (their groups, their own
+    # permissions, a group's permissions: accounts.signals). Web processes cache a user's
+    # permissions under it, so a change is seen by every process on the next request.
+    permissions_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = UserManager()
 

@@ -11,7 +11,10 @@ ORDERS="${BENCH_ORDERS:-400000}"
 RETURNS="${BENCH_RETURNS:-1000000}"
 PRODUCTS="${BENCH_PRODUCTS:-300}"
 REQUESTS="${BENCH_REQUESTS:-200}"
+HTTP_REQUESTS="${BENCH_HTTP_REQUESTS:-100}"
 LOAD_SECONDS="${BENCH_LOAD_SECONDS:-60}"
+THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-15}"
+CLUSTER_SECONDS="${BENCH_CLUSTER_SECONDS:-300}"
 PY=.venv/bin/python
 mkdir -p bench-results
 
@@ -39,8 +42,14 @@ export DEBUG=false SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL="${LOG
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 $PY manage.py collectstatic --noinput -v0
 
-echo "=== pages (server-side, $REQUESTS requests each)"
+# Both runs interleave our pages with a plain Django admin changelist of the same returns
+# (returns_backoffice.bench_admin) and print admin p50 ÷ ours for every row.
+echo "=== pages in-process ($REQUESTS requests each, the admin's fewer), against the plain admin"
 $PY manage.py bench_pages --requests "$REQUESTS" --json bench-results/pages.json
 
-echo "=== load run (gunicorn, 2 workers, wrk, ${LOAD_SECONDS}s)"
-$PY manage.py bench_load --seconds "$LOAD_SECONDS" --json bench-results/load.json
+echo "=== pages over HTTP (gunicorn, 2 workers; $HTTP_REQUESTS requests each), then wrk"
+$PY manage.py bench_load --requests "$HTTP_REQUESTS" --seconds "$LOAD_SECONDS" \
+  --throughput-seconds "$THROUGHPUT_SECONDS" --json bench-results/load.json
+
+echo "=== the multi-process proof (${CLUSTER_SECONDS}s): 2 gunicorn, 3 RQ workers, the sweep; kills; audit"
+$PY manage.py bench_cluster --seconds "$CLUSTER_SECONDS" --json bench-results/cluster.json

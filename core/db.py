@@ -1,7 +1,24 @@
-"""Database helpers shared by migrations: the append-only triggers of history tables."""
+"""Database helpers: the append-only triggers of history tables (for migrations), and
+riding out a database that is away for a while (for the task worker and its tasks)."""
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.apps import apps
-from django.db import migrations
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+    migrations,
+)
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def append_only_tables() -> list[str]:
@@ -77,3 +94,83 @@ def append_only(table: str) -> migrations.RunPython:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only;")
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+# --- A database that is away for a while -------------------------------------------
+
+# What a database that is away (restarting, refusing connections, connection killed)
+# raises. Anything else is a bug or a task's own error, and is not waited out.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
+
+FIRST_BACKOFF = 1.0
+MAX_BACKOFF = 30.0
+
+
+class Backoff:
+    """Waits that double from `first` up to `maximum`, with a little jitter so that many
+    workers do not knock on a recovering database in step."""
+
+    def __init__(self, first: float = FIRST_BACKOFF, maximum: float = MAX_BACKOFF):
+        self.first = first
+        self.maximum = maximum
+        self.delay = first
+
+    def next(self) -> float:
+        delay = min(self.delay, self.maximum)
+        self.delay = min(self.delay * 2, self.maximum)
+        return delay * random.uniform(0.9, 1.1)  # jitter, not a secret
+
+    def reset(self) -> None:
+        self.delay = self.first
+
+
+def close_broken_connections() -> None:
+    """Drop every connection of this thread that is broken or mid-transaction, so the next
+    query opens a fresh one. (close_old_connections keeps a connection that merely had an
+    error if it still answers; a killed one does not answer and is closed.)"""
+    close_old_connections()
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+
+
+def database_reachable() -> bool:
+    try:
+        close_broken_connections()
+        for connection in connections.all():
+            connection.ensure_connection()
+    except DatabaseError:
+        close_broken_connections()
+        return False
+    return True
+
+
+def patiently(write: Callable[[], T], *, within: float, what: str) -> T:
+    """`write()`, tried again with back-off while the database is away, for at most `within`
+    seconds; then its error is raised. For a write that must not be lost once the outside
+    world has seen its effect (an e-mail the SMTP server accepted). Outside a transaction
+    only: a connection lost inside one cannot be picked up again."""
+    deadline = time.monotonic() + within
+    backoff = Backoff()
+    while True:
+        try:
+            return write()
+        except CONNECTION_ERRORS as error:
+            if any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+                raise
+            delay = backoff.next()
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning(
+                "%s: the database is unavailable (%s); trying again in %.0f s.",
+                what,
+                one_line(error),
+                delay,
+            )
+            time.sleep(delay)
+            close_broken_connections()
+
+
+def one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:300]

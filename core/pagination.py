@@ -6,9 +6,11 @@ sorted by. The price: pages are Previous/Next rather than numbered.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 SEPARATOR = "~"
 
@@ -53,11 +55,15 @@ def seek_page(
     rows = queryset
     if cursor is not None:
         value, pk = cursor
-        beyond, bound = ("lt", "lte") if forward_descending else ("gt", "gte")
-        # The redundant bound lets the database start the index scan at the cursor.
-        rows = rows.filter(**{f"{name}__{bound}": value}).filter(
-            Q(**{f"{name}__{beyond}": value}) | Q(**{name: value, f"pk__{beyond}": pk})
-        )
+        # One row comparison, (created_at, id) < (%s, %s): PostgreSQL starts the index scan
+        # right at the cursor and estimates the rows beyond it correctly. Written as
+        # "a < x OR (a = x AND b < y)" it expected a handful of rows where thousands came,
+        # and a page 999,000 rows deep took 70 ms instead of 2.
+        beyond = TupleLessThan if forward_descending else TupleGreaterThan
+        rows = rows.filter(beyond(Tuple(F(name), F("pk")), (value, pk)))
+        if not connections[rows.db].features.supports_tuple_lookups:
+            # SQLite gets the OR form from Django; a plain bound lets it seek the index.
+            rows = rows.filter(**{f"{name}__{'lte' if forward_descending else 'gte'}": value})
     order = (f"-{name}", "-pk") if forward_descending else (name, "pk")
     rows = list(rows.order_by(*order)[: size + 1])
     more = len(rows) > size
@@ -82,11 +88,25 @@ def _format(value, pk) -> str:
     return f"{text}{SEPARATOR}{pk}"
 
 
+# A database key is a signed 64-bit integer; anything beyond cannot name a row.
+_KEY_RANGE = range(-(2**63), 2**63)
+
+
 def _parse(cursor: str):
+    """(value, key) of a cursor this module wrote, or None for anything else: a cursor
+    comes from the address bar, so any text must lead to a page, never to an error."""
     if not cursor or SEPARATOR not in cursor or len(cursor) > 100:
         return None
     text, _, pk = cursor.rpartition(SEPARATOR)
     try:
-        return datetime.fromisoformat(text), int(pk)
-    except ValueError:
+        value, key = datetime.fromisoformat(text), int(pk)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        # In UTC, as the database keeps it: an offset PostgreSQL does not accept (+16:00)
+        # or a moment beyond year 9999 in UTC ends here rather than in the database.
+        value = value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
+    if key not in _KEY_RANGE:
+        return None
+    return value, key

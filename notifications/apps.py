@@ -26,6 +26,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from accounts.audit import AuditArea, register
 
+        from . import checks  # noqa: F401 (registers the system checks)
+
         # How the audit log names the templates admins edit and the e-mails they resend.
         register(AuditArea("settings.notification_emails", _("Notification e-mails"), _template))
         register(AuditArea("notifications.outbox", _("Outbox"), _email))

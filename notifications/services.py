@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import audit_record
+from core.db import patiently
 from core.services import model_update
 
 from . import delivery, registry
@@ -292,11 +293,22 @@ def email_deliver(*, email_id: int) -> str:
       refused, timeout, disconnect) schedules a retry after the next delay of
       EMAIL_RETRY_DELAYS, or ends "failed" when they are used up; a permanent failure (5xx)
       ends "failed" at once. Each outcome sends email_state_changed.
-    - A worker that dies between claim and outcome leaves the row "sending"; `outbox_sweep`
-      hands it on after OUTBOX_STUCK_AFTER. That window is the only one in which an e-mail
-      can go out twice (it then carries the same Message-ID).
+    - A database that is away for a while (restart, failover, killed connection) is waited
+      for, with back-off, before the claim and before the outcome is recorded, for at most
+      half of OUTBOX_STUCK_AFTER: an e-mail the server accepted is recorded as sent once
+      the database is back, not sent again.
+    - A worker that dies between claim and outcome (or a database away for longer than
+      that) leaves the row "sending"; `outbox_sweep` hands it on after OUTBOX_STUCK_AFTER.
+      That window is the only one in which an e-mail can go out twice (it then carries the
+      same Message-ID).
     """
-    claimed = _claim(email_id)
+    # The database may go away while a delivery runs (a restart, a failover). Both writes
+    # wait for it, for at most half the sweep's patience: the claim so that a queued e-mail
+    # still goes out when the database is back, the outcome above all, because an e-mail
+    # the server accepted but that is not recorded as sent would be sent again.
+    within = _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER).total_seconds() / 2
+    what = f"E-mail {email_id}"
+    claimed = patiently(partial(_claim, email_id), within=within, what=what)
     if isinstance(claimed, str):
         return claimed
     email, attempt, started_at = claimed
@@ -308,7 +320,9 @@ def email_deliver(*, email_id: int) -> str:
         log("E-mail %s, attempt %s: %s", email_id, attempt, failure.error)
     else:
         failure = None
-    return _record(email_id, attempt, started_at, failure)
+    return patiently(
+        partial(_record, email_id, attempt, started_at, failure), within=within, what=what
+    )
 
 
 @dataclass(frozen=True)

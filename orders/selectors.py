@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Count, Q
 
 from .exceptions import OrderNotFound
@@ -13,11 +15,41 @@ def order_list():
     )
 
 
+# An order number: a short prefix ("ORD-", "#", none), then its digits.
+_NUMBER = re.compile(r"^(?P<prefix>\D{0,10})(?P<digits>\d{1,12})$")
+
+
+def order_number_candidates(text: str) -> set[str]:
+    """The order numbers `text` may mean, as the returns search reads return numbers: "42",
+    "0000042", "#42" and "ord-42" all mean ORD-0000042. The shop's own prefix and width are
+    read from its latest order, so that every candidate is an exact (indexed) match."""
+    text = text.strip()
+    candidates = {text, text.upper()}
+    match = _NUMBER.match(text)
+    if match is None:
+        return candidates
+    number = int(match["digits"])
+    prefixes = {"", match["prefix"].upper()}
+    latest = Order.objects.order_by("-pk").values_list("number", flat=True).first()
+    shop = _NUMBER.match(latest or "")
+    if shop is not None:
+        prefixes.add(shop["prefix"])
+    shortest = len(str(number))
+    for prefix in prefixes:
+        for width in range(shortest, 13):
+            candidates.add(f"{prefix}{number:0{width}d}")
+    return candidates
+
+
 def search_orders(orders, search: str):
-    """Orders by exact order number, or by their customer's name or e-mail."""
-    return orders.filter(
-        Q(number__iexact=search) | Q(customer__in=customer_search(search).values("pk"))
-    )
+    """Orders by order number ("42", "0000042", "ORD-0000042": see
+    `order_number_candidates`), or by their customer's name or e-mail. A text with a digit
+    and no "@" names a number, never a customer: no substring scan over every customer."""
+    search = search.strip()
+    by_number = Q(number__in=order_number_candidates(search))
+    if "@" not in search and any(char.isdigit() for char in search):
+        return orders.filter(by_number)
+    return orders.filter(by_number | Q(customer__in=customer_search(search).values("pk")))
 
 
 def customer_search(search: str):

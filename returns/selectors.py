@@ -9,7 +9,8 @@ from functools import reduce
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
+from django.db.models.query import ValuesIterable
+from django.utils import timezone, translation
 
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
@@ -25,6 +26,7 @@ from .models import (
     ReturnRequest,
     ReturnSettings,
     Status,
+    format_number,
     parse_number,
 )
 from .workflow import Eligibility
@@ -147,6 +149,60 @@ def return_list():
         )
         .annotate(item_count=_item_count())
     )
+
+
+# What a row of the backoffice's returns list shows, and the sort columns its cursor needs.
+ROW_COLUMNS = (
+    "pk",
+    "status",
+    "origin",
+    "reason_id",
+    "reason_text",
+    "created_at",
+    "updated_at",
+    "order__number",
+    "customer__name",
+    "customer__user__email",
+)
+
+
+class ReturnRow(dict):
+    """One row of the returns list: its values by column name, also as attributes."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def number(self) -> str:
+        return format_number(self["pk"])
+
+
+class _ReturnRows(ValuesIterable):
+    def __iter__(self):
+        return map(ReturnRow, super().__iter__())
+
+
+def return_rows():
+    """The returns list's rows as plain values (ReturnRow): exactly the columns a row shows,
+    no model objects to build and no join to the catalog (see `reason_labels`)."""
+    rows = Return.objects.annotate(item_count=_item_count()).values(*ROW_COLUMNS, "item_count")
+    rows._iterable_class = _ReturnRows
+    return rows
+
+
+def reason_labels() -> dict[int, str]:
+    """{catalog reason id: its name in the reader's language}, in the order the list's
+    reason filter offers them."""
+    language = translation.get_language()
+    return {
+        pk: (names or {}).get(language) or name
+        for pk, name, names in CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON)
+        .order_by("position", "name")
+        .values_list("pk", "name", "names")
+    }
 
 
 # A name search that matches more customers than this looks at the first ones only.

@@ -41,7 +41,7 @@ ACCOUNT_PAGE_SIZE = 20
 
 @backoffice_required(perm="returns.view_return")
 def return_list(request):
-    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_list())
+    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_rows())
     cleaned = filterset.cleaned
     returns = filterset.qs  # every filter but the status: the tabs count across statuses
     if filterset.narrowed:
@@ -64,6 +64,7 @@ def return_list(request):
         {
             "filter": filterset,
             "page": page,
+            "reason_labels": selectors.reason_labels(),
             "tabs": [(code, label, counts.counts[code]) for code, label in Status.choices],
             "all_count": counts.total,
             "total": counts.counts[status] if status and counts.exact else counts.total,

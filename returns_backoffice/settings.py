@@ -59,6 +59,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page of its side that says what to do (not Django's bare page).
+CSRF_FAILURE_VIEW = "returns_backoffice.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,12 +72,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    # Ours first of all: the kernel, whose `db_worker` command replaces django-tasks-db's
+    # (Django takes a command from the first app in this list that has it).
+    "core",
     "django_tasks",
     "django_tasks_db",
     "csp",
     "axes",
-    # Ours, in dependency order: each app may use the ones above it.
-    "core",
+    # The feature apps, in dependency order: each app may use the ones above it.
     "accounts",
     "inventory",
     "orders",
@@ -142,6 +146,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Parameters sent apart from the SQL (server-side binding), and a statement run this
+    # many times on one connection kept prepared: PostgreSQL then plans a page's queries
+    # once per connection instead of on every request. Behind PgBouncer in transaction
+    # mode, set DB_PREPARE_THRESHOLD=0 (off): prepared statements do not survive there.
+    _options["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+    _prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=2)
+    _options["prepare_threshold"] = _prepare_threshold or None
+    # PostgreSQL's Memoize node cost half of the returns list's query (a cache of
+    # per-row lookups that hit once each); the pages' joins are one row per key anyway.
+    if not env.bool("DB_MEMOIZE", default=False):
+        _options["options"] = (_options.get("options", "") + " -c enable_memoize=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------
@@ -274,8 +290,17 @@ STORAGES = {
 
 # --- E-mail ---------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587 or consolemail://
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same, with a timeout per SMTP phase (notifications/smtp.py).
+    _email["EMAIL_BACKEND"] = "notifications.smtp.EmailBackend"
+vars().update(_email)
+# Seconds to wait for the SMTP server at every step up to the end of a message: a timeout
+# there means the message was not taken, and it is tried again later.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+# Seconds to wait for the server's answer once a message has been sent: giving up earlier
+# sends it again although the server may have taken it. RFC 5321 §4.5.3.2.6: 10 minutes.
+EMAIL_FINAL_REPLY_TIMEOUT = env.float("EMAIL_FINAL_REPLY_TIMEOUT", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Demo Shop <shop@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -285,7 +310,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (`manage.py rqworker default --with-scheduler`). Nothing else changes between the two.
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# A job may run as long as one delivery can take (RQ kills longer ones, and a delivery
+# killed after the message was sent would be sent again).
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL,
+        "DEFAULT_TIMEOUT": int(max(300, EMAIL_FINAL_REPLY_TIMEOUT + 10 * EMAIL_TIMEOUT + 60)),
+    }
+}
 if TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
@@ -308,13 +340,29 @@ OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")
 SHOP_EMAIL = env.str("SHOP_EMAIL", default="shop@example.com")
+# The port `make run` serves the demo on; links in e-mails follow it unless SITE_URL is set.
+PORT = env.int("PORT", default=8000)
 # Absolute address of this site, used for links in e-mails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
+# One console handler, on the root logger: every line once (Django's own console handler
+# on the "django" logger, active with DEBUG on, printed each django.* line a second time),
+# and a 403 or 404 as one line without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_client_error_tracebacks": {"()": "core.log_filters.NoTracebackForClientErrors"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_client_error_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -78,9 +78,13 @@ def customer_client(client, customer):
 
 @pytest.fixture
 def query_count():
-    """query_count(callable) -> number of SQL queries it ran."""
+    """query_count(callable) -> number of SQL queries it ran in a warm process: it runs once
+    first, uncounted, as a web process has served a request before (what does not change
+    per request, such as a user's permissions, is then cached; see accounts.backends).
+    Only for reads: the callable runs twice."""
 
     def count(func):
+        func()
         with CaptureQueriesContext(connection) as context:
             func()
         return len(context.captured_queries)

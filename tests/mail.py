@@ -8,7 +8,8 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from django_tasks_db.management.commands.db_worker import Worker
+
+from core.worker import Worker
 
 
 def free_port() -> int:
@@ -18,8 +19,10 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """An SMTP server on 127.0.0.1 that can be stopped, started again on the same port, and
-    told to answer the next RCPT commands with an error ("451 ...", "550 ...")."""
+    """An SMTP server on 127.0.0.1 that can be stopped, started again on the same port,
+    told to answer the next RCPT commands with an error ("451 ...", "550 ..."), and made
+    slow: `rcpt_delay` before answering RCPT, `data_delay` before answering the end of a
+    message (after which it has taken the message)."""
 
     def __init__(self):
         self.port = free_port()
@@ -27,22 +30,27 @@ class SmtpServer:
         self.rcpt_replies = []  # replies to use for the next RCPT commands, in order
         self.rcpt_commands = 0
         self.data_delay = 0.0
+        self.rcpt_delay = 0.0
         self._controller = None
 
     # aiosmtpd handler hooks
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_commands += 1
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.data_delay:
-            await asyncio.sleep(self.data_delay)
+        # Taken first, answered after the delay: a server that queued the message and is
+        # slow to say so (a client that stops waiting cannot tell).
         message = message_from_bytes(envelope.content, policy=default_policy)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -59,7 +67,8 @@ class SmtpServer:
 def smtp_server(settings):
     """A running SMTP server, and the project's mail settings pointed at it."""
     server = SmtpServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # What settings.py makes of an smtp:// EMAIL_URL.
+    settings.EMAIL_BACKEND = "notifications.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_HOST_USER = ""

@@ -1,3 +1,7 @@
+import re
+
+import pytest
+
 from orders.models import Customer
 
 
@@ -19,3 +23,26 @@ def test_language_switch_shows_dutch_and_remembers_a_customers_choice(customer_c
 def test_language_switch_ignores_unknown_languages(customer_client, customer):
     customer_client.post("/i18n/setlang/", {"language": "xx", "next": "/account/"})
     assert Customer.objects.get(pk=customer.pk).language == "en"
+
+
+def _links(html: str) -> dict[str, str]:
+    """href -> the link's text (tags stripped, spaces collapsed)."""
+    return {
+        href: " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "login", "other", "words"),
+    [
+        ("en", "/account/login/", "/backoffice/login/", "Shop staff?"),
+        ("en", "/backoffice/login/", "/account/login/", "Are you a customer?"),
+        ("nl", "/account/login/", "/backoffice/login/", "Personeel van de winkel?"),
+        ("nl", "/backoffice/login/", "/account/login/", "Bent u klant?"),
+    ],
+)
+def test_each_login_page_links_to_the_other_sides_login(client, db, language, login, other, words):
+    page = client.get(login, headers={"accept-language": language})
+    assert page.status_code == 200
+    assert words in _links(page.text).get(other, "")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 
-from returns.models import Return, Status
+from returns.models import Return, Status, format_number
 
 register = template.Library()
 
@@ -35,10 +35,38 @@ def origin_label(origin: str) -> str:
     return _labels(translation.get_language() or "en").get(f"origin:{origin}", origin)
 
 
+# Rendered filter forms of the returns list, per process: (language, the form's data, the
+# catalog's reasons in order) -> HTML. The reasons are read on every request anyway (they
+# name the rows' reasons), so an edit to the catalog changes the key at once, in every
+# process; rendering the form's fields through their templates cost ~2 ms a page.
+_FILTER_FORMS: dict[tuple, str] = {}
+_FILTER_FORMS_MAX = 512
+
+
 @register.simple_tag
-def return_rows(returns):
+def filter_form(filterset, reason_labels):
+    """`{{ filterset.form }}`, rendered once per process for each distinct key."""
+    data = filterset.data or {}
+    values = data.getlist if hasattr(data, "getlist") else (lambda name: [data[name]])
+    fields = filterset.form.fields
+    items = tuple(sorted((name, tuple(values(name))) for name in data if name in fields))
+    if any(len(value) > 200 for _name, values in items for value in values):
+        return filterset.form.render()  # odd input: render it, keep it out of the cache
+    key = (translation.get_language(), items, tuple(reason_labels.items()))
+    html = _FILTER_FORMS.get(key)
+    if html is None:
+        if len(_FILTER_FORMS) >= _FILTER_FORMS_MAX:
+            _FILTER_FORMS.clear()
+        html = _FILTER_FORMS[key] = filterset.form.render()
+    return html
+
+
+@register.simple_tag
+def return_rows(returns, reason_labels):
     """The rows of the returns list, built in Python as Django's admin builds its changelist
-    rows: fifty rows of eleven template variables each cost more than the page's queries."""
+    rows: fifty rows of eleven template variables each cost more than the page's queries.
+    `returns` are values() rows (selectors.return_rows); reasons are named from
+    `reason_labels` (selectors.reason_labels)."""
     language = translation.get_language() or "en"
     labels = _labels(language)
     date_format = formats.get_format("SHORT_DATETIME_FORMAT", lang=language)
@@ -47,25 +75,26 @@ def return_rows(returns):
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td>'
+        '<tr><td class="nowrap"><a href="{}">{}</a></td>'
+        '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td>{}</td></tr>',
+        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
         (
             (
-                return_url.format(rma.pk),
-                rma.number,
-                order_url.format(quote(rma.order.number, safe="")),
-                rma.order.number,
-                rma.customer.name,
-                rma.customer.user.email,
-                rma.status,
-                labels.get(rma.status, rma.status),
-                rma.reason_display,
-                rma.item_count if rma.item_count is not None else "",
-                labels.get(f"origin:{rma.origin}", rma.origin),
-                dateformat.format(timezone.localtime(rma.created_at), date_format),
+                return_url.format(row["pk"]),
+                format_number(row["pk"]),
+                order_url.format(quote(row["order__number"], safe="")),
+                row["order__number"],
+                row["customer__name"],
+                row["customer__user__email"],
+                row["status"],
+                labels.get(row["status"], row["status"]),
+                reason_labels.get(row["reason_id"], "") if row["reason_id"] else row["reason_text"],
+                row["item_count"] if row["item_count"] is not None else "",
+                labels.get(f"origin:{row['origin']}", row["origin"]),
+                dateformat.format(timezone.localtime(row["created_at"]), date_format),
             )
-            for rma in returns
+            for row in returns
         ),
     )

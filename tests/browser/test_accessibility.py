@@ -159,3 +159,44 @@ def _request_form_with_errors(page, shop):
     expect(reason).to_have_accessible_description("Choose a return reason or type one.")
     screenshot(page, "request-return-errors")
     return fatal_violations(page, "request-return-errors")
+
+
+# role: [(page name, address, its status)]
+ERROR_PAGES = {
+    "visitor": [
+        ("front-not-found", "/nowhere/", 404),
+        ("account-not-found", "/account/nowhere/", 404),
+        ("backoffice-not-found", "/backoffice/nowhere/", 404),
+        ("front-server-error", "/test-errors/server-error/", 500),
+        ("backoffice-server-error", "/backoffice/test-errors/server-error/", 500),
+    ],
+    "staff": [
+        ("backoffice-refused", "/backoffice/settings/", 403),
+        ("backoffice-staff-not-found", "/backoffice/nowhere/", 404),
+        ("account-refused-to-staff", "/account/", 403),
+    ],
+    "customer": [
+        ("customer-return-not-found", "/account/returns/999999/", 404),
+        ("customer-refused-the-backoffice", "/backoffice/", 403),
+        ("account-server-error", "/account/test-errors/server-error/", 500),
+    ],
+}
+
+
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.parametrize("role", ERROR_PAGES)
+def test_error_pages_have_no_serious_accessibility_violations(page, shop, role):
+    # (The live server logs the 500s it is made to answer.)
+    if role == "customer":
+        log_in(page, shop.customer.user.email, side="account")
+    elif role != "visitor":
+        log_in(page, getattr(shop, role).email)
+    reports = []
+    for name, address, status in ERROR_PAGES[role]:
+        response = page.goto(address)
+        assert response.status == status, address
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        reports.append(fatal_violations(page, name))
+        screenshot(page, name)
+    reports = [report for report in reports if report]
+    assert not reports, "axe-core found:\n" + "\n".join(reports)

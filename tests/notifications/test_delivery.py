@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,15 +168,62 @@ def test_retries_follow_the_schedule_and_then_the_email_fails(smtp_server, setti
     assert smtp_server.messages == []
 
 
-def test_a_timeout_counts_as_temporary(smtp_server, settings):
+def test_a_timeout_before_the_message_is_sent_counts_as_temporary(smtp_server, settings):
     settings.EMAIL_TIMEOUT = 0.5
-    smtp_server.data_delay = 1.5
+    smtp_server.rcpt_delay = 1.5
     email = queue_status_email()
     run_worker()
     email.refresh_from_db()
     assert email.state == State.RETRYING
     assert "timed out" in email.last_error
     assert outcomes(email) == [("temporary", None)]
+    assert smtp_server.messages == []
+
+
+def test_a_server_slow_to_accept_a_message_gets_it_once(smtp_server, settings):
+    # The server answers the end of the message only after longer than EMAIL_TIMEOUT (it
+    # scans it, say). Giving up then and trying again sent a copy per attempt; the reply
+    # to the end of a message is waited for as RFC 5321 says (EMAIL_FINAL_REPLY_TIMEOUT).
+    settings.EMAIL_TIMEOUT = 0.5
+    settings.EMAIL_RETRY_DELAYS = [0, 0, 0]
+    smtp_server.data_delay = 1.5
+    email = queue_status_email()
+    run_worker()
+    time.sleep(2)  # any copy still on its way has arrived
+    assert len(smtp_server.messages) == 1
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (State.SENT, 1)
+    assert outcomes(email) == [("sent", None)]
+
+
+def test_every_attempt_carries_the_same_message_id(smtp_server, settings):
+    # When a final reply does not come in time after all, the e-mail is tried again; the
+    # copies carry one Message-ID, so that the receiving side can drop the duplicate.
+    settings.EMAIL_FINAL_REPLY_TIMEOUT = 0.3
+    settings.EMAIL_RETRY_DELAYS = [0]
+    smtp_server.data_delay = 0.6
+    email = queue_status_email()
+    run_worker()
+    time.sleep(1)
+    email.refresh_from_db()
+    assert email.attempts == 2
+    assert "timed out" in email.delivery_attempts.first().error
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    assert ids == [email.message_id, email.message_id]
+
+
+def test_smtp_addresses_use_the_backend_with_a_timeout_per_phase(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://user:secret@smtp.example.com:587")
+    monkeypatch.setenv("EMAIL_FINAL_REPLY_TIMEOUT", "900")
+    monkeypatch.setattr("environ.Env.read_env", lambda *args, **kwargs: None)
+    values = runpy.run_path(
+        str(Path(__file__).resolve().parents[2] / "returns_backoffice" / "settings.py")
+    )
+    assert values["EMAIL_BACKEND"] == "notifications.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_USE_TLS"]) == ("smtp.example.com", True)
+    assert values["EMAIL_FINAL_REPLY_TIMEOUT"] == 900
 
 
 def test_a_task_that_runs_twice_sends_once(smtp_server):

@@ -128,3 +128,19 @@ def test_my_orders_runs_the_same_queries_for_1_or_20_orders(client, query_count,
         )
     assert query_count(lambda: client.get("/account/")) == one
     assert one <= 10
+
+
+@pytest.mark.parametrize("typed", ["42", "0000042", "#42", "ord-42", "ORD-0000042", " 42 "])
+def test_orders_search_finds_an_order_by_its_number_as_people_type_it(staff_client, db, typed):
+    # As the returns search reads "42" and "000042" as RET-000042 (issue 14).
+    OrderFactory(number="ORD-0000042")
+    OrderFactory(number="ORD-0000420")
+    OrderFactory(number="ORD-0001042")
+    found = numbers(staff_client.get("/backoffice/orders/", {"q": typed}))
+    assert found == {"ORD-0000042"}
+
+
+def test_orders_search_by_number_does_not_match_customers_with_that_digit(staff_client, db):
+    OrderFactory(number="ORD-0000042")
+    OrderFactory(number="ORD-0000043", customer__user__email="fan42@example.org")
+    assert numbers(staff_client.get("/backoffice/orders/", {"q": "42"})) == {"ORD-0000042"}

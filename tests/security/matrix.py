@@ -242,6 +242,7 @@ ROUTES: list[Route] = [
         params={"event": "email_event", "language": "email_language"},
     ),
     Route("healthz", get=public(), html=False),
+    Route("readyz", get=public(), post=NOT_ALLOWED, html=False),
     # --- the backoffice
     Route("backoffice/", get=backoffice()),
     Route("backoffice/settings/", get=admin_only()),

@@ -3,13 +3,18 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from core.locks import cluster_lock
 from notifications.services import outbox_sweep
+
+# One sweep at a time in the whole cluster: every machine may run `outbox_sweep --loop`.
+LOCK = "notifications.outbox_sweep"
 
 
 class Command(BaseCommand):
     help = (
         "Re-queue outbox e-mails stuck in flight (their worker died) or whose delivery task was "
-        "lost. Runs once, or every SECONDS with --loop (e.g. from cron or beside the worker)."
+        "lost. Runs once, or every SECONDS with --loop (e.g. from cron or beside the worker). "
+        "Safe to start on several machines: a PostgreSQL advisory lock lets one sweep at a time."
     )
 
     def add_arguments(self, parser):
@@ -37,8 +42,13 @@ class Command(BaseCommand):
             pass
 
     def _sweep(self, verbosity):
+        with cluster_lock(LOCK) as held:
+            if not held:
+                if verbosity > 1:
+                    self.stdout.write("Outbox sweep: another process is sweeping; skipped.")
+                return None
+            result = outbox_sweep()
         # What it re-queued is logged by the service; say more only when asked to.
-        result = outbox_sweep()
         if verbosity > 1:
             self.stdout.write(
                 f"Outbox sweep: {result.stuck} stuck, {result.lost} lost deliveries re-queued."

@@ -1,0 +1,29 @@
+"""Template filters every app may use."""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# A document number inside free text: RET-000123, ORD-1001.
+_NUMBER = re.compile(r"\b[A-Z]{2,5}-\d+\b")
+
+
+@register.filter(needs_autoescape=True)
+def whole_numbers(text, autoescape=True):
+    """`text`, escaped, with the document numbers in it kept on one line: browsers break
+    "RET-000123" after its hyphen, and half a number on each line reads as two."""
+    escaped = str(conditional_escape(text) if autoescape else text)
+    # Escaping leaves letters, digits and hyphens alone, and no entity has this shape.
+    return mark_safe(_NUMBER.sub(r'<span class="nowrap">\g<0></span>', escaped))  # noqa: S308
+
+
+@register.filter(needs_autoescape=True)
+def nowrap(value, autoescape=True):
+    """`value`, escaped, in a span that never breaks over lines: a date or a number
+    inside a sentence ({% blocktranslate with date=day|date:"j F Y"|nowrap %})."""
+    escaped = conditional_escape(value) if autoescape else value
+    return format_html('<span class="nowrap">{}</span>', escaped)
