@@ -383,3 +383,30 @@ def test_the_return_address_and_instructions_per_language_are_kept_and_audited(s
     assert ReturnSettings.objects.get(pk=1).instructions_in("nl") == "Bon in de doos."
     with pytest.raises(exceptions.InvalidSettings):
         services.return_settings_update(actor=shop_admin, return_instructions={"xx": "?"})
+
+
+def test_a_reason_or_action_change_reads_as_one_line_old_to_new(line, make_return, staff, action):
+    from returns.history import history_lines
+    from returns.selectors import return_history
+
+    rma = make_return(line, action=services.Choice(entry=action))
+    services.return_change(
+        rma=rma, user=staff, version=rma.version, action=services.Choice(text="Send size L")
+    )
+    [updated] = [
+        item for item in history_lines(return_history(rma)) if item.entry.kind == "updated"
+    ]
+    assert updated.details == ["Return action: Send a larger size → Send size L"]
+
+
+def test_history_written_before_choices_were_one_field_still_reads_as_one_line(line, make_return):
+    from returns.history import history_lines
+    from returns.models import HistoryEntry
+
+    rma = make_return(line)
+    legacy = HistoryEntry.objects.create(
+        rma=rma,
+        kind="updated",
+        data={"fields": {"action": ["Refund", None], "action_text": ["", "Send size L"]}},
+    )
+    assert history_lines([legacy])[0].details == ["Return action: Refund → Send size L"]
