@@ -8,7 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import language_name
 from core.models import AppendOnlyModel
+
+from . import audit
 
 
 class UserManager(BaseUserManager):
@@ -85,7 +88,17 @@ class AuditEntry(AppendOnlyModel):
     """Who changed which setting, catalog entry or template, when, from what to what.
 
     Append-only: rows are written by `accounts.services.audit_record` and never changed.
+    They hold codes and values only, never words: the entry is worded when it is read, in
+    the reader's language (accounts/audit.py), so an entry written by a Dutch admin reads
+    in English for an English one.
     """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        RESET = "reset", _("Reset to the default")
+        RESEND = "resend", _("Resent")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,10 +108,18 @@ class AuditEntry(AppendOnlyModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # A code ("settings.inventory", "catalog"); its words are registered in accounts.audit.
     area = models.CharField(_("area"), max_length=64)
-    # The changed object: its model (for field labels) and how it read at the time.
+    action = models.CharField(
+        _("action"), max_length=16, choices=Action.choices, default=Action.UPDATE
+    )
+    # The changed object: its model (for field labels), the values that identify it
+    # ({"kind": "reason", "name": "Too small"}) and, for entries written before those
+    # values were kept, how it read at the time.
     model = models.CharField(_("model"), max_length=100, blank=True)
-    target = models.CharField(_("what"), max_length=200)
+    target = models.CharField(_("what"), max_length=200, blank=True)
+    target_data = models.JSONField(_("what"), default=dict, blank=True)
+    # {field: [old, new]} with the raw values; a per-language value as "field:language".
     changes = models.JSONField(_("changes"), default=dict)
 
     class Meta:
@@ -110,13 +131,31 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.area}: {self.target}"
 
     @property
+    def area_label(self) -> str:
+        area = audit.get(self.area)
+        return str(area.label) if area is not None else self.area
+
+    @property
+    def what(self) -> str:
+        """The changed object, in the reader's language."""
+        area = audit.get(self.area)
+        if area is not None and area.describe is not None and self.target_data:
+            return area.describe(self.target_data)
+        return self.target or self.area_label
+
+    @property
+    def action_label(self) -> str:
+        return str(self.Action(self.action).label) if self.action in self.Action.values else ""
+
+    @property
     def change_rows(self):
         """(field label, old, new) for display, with the model's own translated labels."""
         try:
             model = apps.get_model(self.model) if self.model else None
         except (LookupError, ValueError):
             model = None
-        for field, (old, new) in self.changes.items():
+        for key, (old, new) in self.changes.items():
+            field, _sep, language = key.partition(":")
             label, choices = field, {}
             if model is not None:
                 with suppress(FieldDoesNotExist):
@@ -124,6 +163,8 @@ class AuditEntry(AppendOnlyModel):
                     label = model_field.verbose_name
                     # Stored as the code ("failed"), shown as the reader's word ("Mislukt").
                     choices = dict(model_field.flatchoices)
+            if language:
+                label = f"{label} ({language_name(language)})"
             yield (
                 label,
                 _display_value(choices.get(old, old)),

@@ -6,14 +6,19 @@ can call it on every start.
 
 import json
 import random
+import smtplib
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Max
+from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -24,7 +29,19 @@ from inventory.services import stock_receive_initial
 from orders.models import Customer, Order, OrderLine
 
 from . import bulk
-from .catalog import ACTIONS, DEMO_LOGINS, FIRST_NAMES, LAST_NAMES, NOTES, PATHS, PRODUCTS, REASONS
+from .catalog import (
+    ACTIONS,
+    DEMO_LOGINS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    NOTES,
+    PATHS,
+    PRODUCTS,
+    REASONS,
+    RETURN_ADDRESS,
+    RETURN_INSTRUCTIONS,
+    STORIES,
+)
 
 BATCH = 5000
 BIG_BATCH = 50_000
@@ -34,6 +51,16 @@ LARGE = 100_000
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
 DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
+
+
+# Generated orders are placed up to this many days ago.
+HISTORY_DAYS = 400
+
+
+def opening_day():
+    """When the shop received its opening stock: before its first order, so that no ledger
+    row (a return's restock) is older than the stock it moves."""
+    return timezone.now() - timedelta(days=HISTORY_DAYS + 1)
 
 
 def progress(iterable=None, *, total=None, desc=""):
@@ -53,6 +80,9 @@ def ensure_logins() -> dict[str, User]:
         user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
         user.full_name = name
         user.set_password(password)
+        # The demo admin may also look around Django's own admin (/django-admin/), which
+        # only superusers reach; read-only for everything the services own.
+        user.is_staff = user.is_superuser = role == "Admin"
         user.save()
         if role == "Customer":
             Customer.objects.get_or_create(user=user, defaults={"name": name, "language": "en"})
@@ -76,7 +106,7 @@ def ensure_catalog(rng: random.Random) -> list[Variant]:
             )
             if created:
                 new_stock[variant.pk] = rng.randint(20, 120)
-    stock_receive_initial(quantities=new_stock)
+    stock_receive_initial(quantities=new_stock, at=opening_day())
     return list(Variant.objects.select_related("product").filter(sku__startswith="DEMO-"))
 
 
@@ -100,7 +130,9 @@ def ensure_extra_products(count: int, rng: random.Random) -> list[Variant]:
                     )
                 )
         created = Variant.objects.bulk_create(variants, batch_size=BATCH)
-        stock_receive_initial(quantities={v.pk: rng.randint(50, 5000) for v in created})
+        stock_receive_initial(
+            quantities={v.pk: rng.randint(50, 5000) for v in created}, at=opening_day()
+        )
     return list(Variant.objects.select_related("product").all())
 
 
@@ -114,6 +146,8 @@ def _line_for(order: Order, variant: Variant, quantity: int) -> OrderLine:
         title=f"{variant.product.name} — {variant.title}",
         sku=variant.sku,
         quantity=quantity,
+        # Shipped orders shipped in full; the others have shipped nothing yet.
+        shipped_quantity=quantity if order.shipped_at is not None else 0,
         unit_price=variant.price,
     )
 
@@ -230,19 +264,29 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
             orders, lines = [], []
             for pk, i in zip(order_ids, range(begin, end), strict=True):
                 status = rng.choice(statuses)
-                placed = now - timedelta(minutes=rng.randint(60, 400 * 24 * 60))
-                shipped = (
-                    placed + timedelta(hours=rng.randint(12, 72))
-                    if status in (Order.Status.SHIPPED, Order.Status.DELIVERED)
-                    else None
-                )
+                placed = now - timedelta(minutes=rng.randint(60, HISTORY_DAYS * 24 * 60))
+                shipped = None
+                if status in (Order.Status.SHIPPED, Order.Status.DELIVERED):
+                    shipped = placed + timedelta(hours=rng.randint(12, 72))
+                    if shipped > now:  # placed this morning: paid, still being packed
+                        status, shipped = Order.Status.PAID, None
                 orders.append(
                     (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
                 )
                 for variant in rng.sample(variants, rng.randint(1, 3)):
                     title = f"{variant.product.name} — {variant.title}"
+                    quantity = rng.randint(1, 4)
                     lines.append(
-                        (pk, variant.pk, title, variant.sku, rng.randint(1, 4), variant.price, 0)
+                        (
+                            pk,
+                            variant.pk,
+                            title,
+                            variant.sku,
+                            quantity,
+                            quantity if shipped else 0,
+                            variant.price,
+                            0,
+                        )
                     )
             with bulk.loading():
                 bulk.insert(
@@ -260,6 +304,7 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                         "title",
                         "sku",
                         "quantity",
+                        "shipped_quantity",
                         "unit_price",
                         "returned_quantity",
                     ],
@@ -274,28 +319,57 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
 
 @transaction.atomic
 def ensure_return_catalog() -> None:
+    """The reasons and actions, named in every language the shop speaks; entries made
+    before they had names per language get the names they lack."""
     from returns.models import CatalogEntry
 
+    others = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
     for kind, entries in ((CatalogEntry.Kind.REASON, REASONS), (CatalogEntry.Kind.ACTION, ACTIONS)):
-        for position, (name, visible) in enumerate(entries, start=1):
-            CatalogEntry.objects.get_or_create(
+        for position, (names, visible) in enumerate(entries, start=1):
+            translated = {code: name for code, name in names.items() if code in others}
+            entry, created = CatalogEntry.objects.get_or_create(
                 kind=kind,
-                name=name,
-                defaults={"position": position, "visible_to_customers": visible},
+                name=names[settings.LANGUAGE_CODE],
+                defaults={
+                    "position": position,
+                    "visible_to_customers": visible,
+                    "names": translated,
+                },
             )
+            if not created and set(translated) - set(entry.names):
+                entry.names = {**translated, **entry.names}
+                entry.save(update_fields=["names"])
+
+
+@transaction.atomic
+def ensure_return_settings() -> None:
+    """Where the demo shop's customers send their parcels (Settings > Account & service),
+    unless someone has set it already."""
+    from returns.models import ReturnSettings
+
+    current, _created = ReturnSettings.objects.get_or_create(pk=1)
+    if not current.return_address:
+        current.return_address = RETURN_ADDRESS
+        current.return_instructions = {
+            code: text
+            for code, text in RETURN_INSTRUCTIONS.items()
+            if code in dict(settings.LANGUAGES)
+        }
+        current.save(update_fields=["return_address", "return_instructions"])
 
 
 def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:
     """Returns in every status, made through the real services so that their history,
-    stock movements and held quantities are exactly what the app itself would write."""
-    from returns import services
+    stock movements, held quantities and e-mails are exactly what the app itself would
+    write: customers' requests where the order may still be returned, else returns staff
+    created; reasons, comments, wished actions and staff notes that belong together."""
+    from returns import selectors, services
     from returns.models import CatalogEntry, Return
 
     if Return.objects.exists():
         return
     staff, admin = users["Staff"], users["Admin"]
-    reasons = list(CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON))
-    actions = list(CatalogEntry.objects.filter(kind=CatalogEntry.Kind.ACTION))
+    entries = {(entry.kind, entry.name): entry for entry in CatalogEntry.objects.all()}
     demo_customer = Customer.objects.get(user=users["Customer"])
 
     # The demo customer's own: one being handled, one approved and back in stock.
@@ -305,35 +379,92 @@ def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:
         (mine.get(ORDER_NUMBER.format(5)), ["approved"]),
     ]
     others = list(
-        Order.objects.filter(shipped_at__isnull=False)
+        Order.objects.filter(status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED])
         .exclude(customer=demo_customer)
-        .order_by("number")[: len(PATHS) * 3]
+        .order_by("-shipped_at", "number")[: len(PATHS) * 3]
     )
     plans += [(order, PATHS[i % len(PATHS)]) for i, order in enumerate(others)]
     for order, path in progress(plans, desc="returns"):
         if order is None:
             continue
         line = rng.choice(list(order.lines.all()))
-        by_customer = rng.random() < 0.6
-        rma = services.return_create(
-            order=order,
-            quantities={line.pk: rng.randint(1, line.quantity)},
-            user=order.customer.user if by_customer else staff,
-            origin=Return.Origin.CUSTOMER if by_customer else Return.Origin.STAFF,
-            reason=services.Choice(entry=rng.choice(reasons)),
-            action=services.Choice(entry=rng.choice(actions)),
-            customer_comment=rng.choice(
-                ["", "Fits too tight around the shoulders.", "Arrived with a stain."]
-            ),
-        )
+        story = rng.choice(sorted(STORIES))
+        comments, wishes = STORIES[story]
+        reason = services.Choice(entry=entries[(CatalogEntry.Kind.REASON, story)])
+        action = services.Choice(entry=entries[(CatalogEntry.Kind.ACTION, rng.choice(wishes))])
+        quantities = {line.pk: rng.randint(1, line.shipped_quantity)}
+        comment = rng.choice(comments)
+        if rng.random() < 0.6 and selectors.return_eligibility(order).eligible:
+            rma, _created = services.return_request(
+                customer=order.customer,
+                order=order,
+                quantities=quantities,
+                reason=reason,
+                action=action,
+                comment=comment,
+                token=uuid.UUID(int=rng.getrandbits(128)),
+            )
+        else:
+            # Phoned in: staff note what the customer said.
+            rma = services.return_create(
+                order=order,
+                quantities=quantities,
+                user=staff,
+                origin=Return.Origin.STAFF,
+                reason=reason,
+                action=action,
+                customer_comment=comment,
+            )
         for status in path:
             rma = services.return_change(
                 rma=rma,
                 user=rng.choice([staff, admin]),
                 version=rma.version,
                 status=status,
-                staff_note=rng.choice(NOTES) if rng.random() < 0.5 else "",
+                staff_note=rng.choice(NOTES[status]) if rng.random() < 0.6 else "",
             )
+
+
+class _RefusingMailServer(BaseEmailBackend):
+    """The demo's mail server for one e-mail: it refuses the recipient (550), as a real
+    one does for a mailbox that no longer exists."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused(
+            {to: (550, b"5.1.1 Mailbox unavailable") for m in messages for to in m.to}
+        )
+
+
+def ensure_failed_email() -> None:
+    """One e-mail the mail server refused, so the Outbox has something to Resend: the
+    status e-mail of a generated customer's return, delivered once to a server that says
+    the mailbox does not exist. Nothing when the outbox already holds a failed e-mail."""
+    from notifications.models import OutgoingEmail
+    from notifications.services import email_deliver
+    from returns.emails import queue_status_email
+    from returns.models import Return
+
+    if OutgoingEmail.objects.filter(state=OutgoingEmail.State.FAILED).exists():
+        return
+    rma = (
+        Return.objects.exclude(customer__user__email=DEMO_CUSTOMER_EMAIL)
+        .exclude(status="new")
+        .select_related("customer__user", "order")
+        .order_by("-pk")
+        .first()
+    )
+    if rma is None:
+        return
+    with transaction.atomic():
+        queue_status_email(rma)
+    email = OutgoingEmail.objects.filter(reference=f"return:{rma.pk}").order_by("-pk").first()
+    with override_settings(EMAIL_BACKEND=f"{__name__}._RefusingMailServer"):
+        email_deliver(email_id=email.pk)
+
+
+def _not_after(now, start, *, minutes: int):
+    """`minutes` after `start`, but no later than now (and never before `start`)."""
+    return min(start + timedelta(minutes=minutes), max(start, now))
 
 
 def ensure_returns(count: int, rng: random.Random) -> None:
@@ -341,21 +472,34 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     reasons, actions and origins.
 
     Writes what the services would: one line per return, held quantities on the order
-    lines (never more than was bought), restocked quantities with their ledger rows and
-    on-hand raised by exactly their sum (so on-hand still equals the ledger), and history.
+    lines (never more than was shipped), restocked quantities with their ledger rows and
+    on-hand raised by exactly their sum (so on-hand still equals the ledger), history, and
+    the customer's request of each return a customer asked for (with entries customers may
+    choose). Nothing is dated in the future: a return comes after its order shipped, its
+    last change after it was created, both before now.
     """
     from inventory.models import StockMovement
-    from returns.models import CatalogEntry, HistoryEntry, Return, ReturnLine, Status
+    from returns.models import (
+        CatalogEntry,
+        HistoryEntry,
+        Return,
+        ReturnLine,
+        ReturnRequest,
+        Status,
+    )
 
     missing = count - Return.objects.count()
     if missing <= 0:
         return
-    reasons = list(CatalogEntry.objects.filter(kind="reason").values_list("pk", flat=True)) or [
-        None
-    ]
-    actions = list(CatalogEntry.objects.filter(kind="action").values_list("pk", flat=True)) or [
-        None
-    ]
+    now = timezone.now()
+
+    def entries(kind, **only):
+        found = CatalogEntry.objects.filter(kind=kind, **only).values_list("pk", flat=True)
+        return list(found) or [None]
+
+    reasons, actions = entries("reason"), entries("action")
+    customer_reasons = entries("reason", visible_to_customers=True)
+    customer_actions = entries("action", visible_to_customers=True)
     mix = (
         [Status.NEW] * 10
         + [Status.IN_PROGRESS] * 10
@@ -372,14 +516,18 @@ def ensure_returns(count: int, rng: random.Random) -> None:
     # ensure_demo_returns, so that the demo login always has an order to return, one outside
     # the window and one not shipped (every eligibility answer can be seen).
     demo_customer = Customer.objects.filter(user__email=DEMO_CUSTOMER_EMAIL).values("pk")
-    deferred = (Return, ReturnLine, HistoryEntry, StockMovement) if missing >= LARGE else ()
+    deferred = (
+        (Return, ReturnLine, ReturnRequest, HistoryEntry, StockMovement) if missing >= LARGE else ()
+    )
     with bulk.indexes_deferred(*deferred):
         bar = progress(total=missing, desc="returns")
         while missing > 0:
             # Every shipped line with quantity left, each returned at most once per pass.
             available = list(
                 OrderLine.objects.filter(
-                    order__shipped_at__isnull=False, returned_quantity__lt=F("quantity")
+                    order__shipped_at__isnull=False,
+                    order__status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED],
+                    returned_quantity__lt=F("shipped_quantity"),
                 )
                 .exclude(order__customer__in=demo_customer)
                 .order_by("pk")
@@ -389,7 +537,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                     "order__customer_id",
                     "variant_id",
                     "sku",
-                    "quantity",
+                    "shipped_quantity",
                     "returned_quantity",
                     "order__shipped_at",
                 )
@@ -402,7 +550,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                 chunk = available[chunk_start : min(chunk_start + BIG_BATCH, missing)]
                 return_ids = bulk.allocate_ids(Return, len(chunk))
                 line_ids = bulk.allocate_ids(ReturnLine, len(chunk))
-                returns, lines, events, movements = [], [], [], []
+                returns, lines, requests, events, movements = [], [], [], [], []
                 held, stock = {}, {}
                 for rma_id, line_id, row in zip(return_ids, line_ids, chunk, strict=True):
                     (
@@ -418,14 +566,36 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                     status = rng.choice(mix)
                     update_stock = rng.random() < 0.9
                     origin = "customer" if rng.random() < 0.7 else "staff"
-                    created = shipped_at + timedelta(minutes=rng.randint(24 * 60, 28 * 24 * 60))
+                    # A day to four weeks after shipping, a change within five days after
+                    # that: never later than now (a recent order's return is younger).
+                    created = _not_after(
+                        now, shipped_at, minutes=rng.randint(24 * 60, 28 * 24 * 60)
+                    )
                     changed = (
-                        created + timedelta(minutes=rng.randint(30, 5 * 24 * 60))
+                        _not_after(now, created, minutes=rng.randint(30, 5 * 24 * 60))
                         if status != Status.NEW
                         else created
                     )
                     amount = rng.randint(1, quantity - returned)
                     restocked = amount if status in restocking and update_stock else 0
+                    if origin == "customer":
+                        reason = rng.choice(customer_reasons)
+                        action = rng.choice(customer_actions) if rng.random() < 0.7 else None
+                        requests.append(
+                            (
+                                rma_id,
+                                created,
+                                bulk.JsonText(f"[[{order_line_id},{amount}]]"),
+                                reason,
+                                "",
+                                action,
+                                "",
+                                "",
+                            )
+                        )
+                    else:
+                        reason = rng.choice(reasons)
+                        action = rng.choice(actions) if rng.random() < 0.7 else None
                     returns.append(
                         (
                             rma_id,
@@ -433,9 +603,9 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                             customer_id,
                             status,
                             origin,
-                            rng.choice(reasons),
+                            reason,
                             "",
-                            rng.choice(actions) if rng.random() < 0.7 else None,
+                            action,
                             "",
                             update_stock,
                             "",
@@ -519,6 +689,20 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                         ReturnLine,
                         ["id", "rma_id", "order_line_id", "quantity", "restocked_quantity"],
                         lines,
+                    )
+                    bulk.insert(
+                        ReturnRequest,
+                        [
+                            "rma_id",
+                            "created_at",
+                            "lines",
+                            "reason_id",
+                            "reason_text",
+                            "action_id",
+                            "action_text",
+                            "comment",
+                        ],
+                        requests,
                     )
                     bulk.insert(
                         HistoryEntry,

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self):
+        from accounts.audit import AuditArea, register
+
+        # How the audit log names what inventory_settings_update changes.
+        register(AuditArea("settings.inventory", _("Settings > Inventory")))

@@ -3,10 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.services import audit_record
 from core.services import model_update
@@ -74,17 +76,22 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
         )
 
 
-def stock_receive_initial(*, quantities: dict[int, int]) -> None:
-    """Bulk-load opening stock for new variants (the demo and benchmark shops).
+def stock_receive_initial(*, quantities: dict[int, int], at: datetime | None = None) -> None:
+    """Bulk-load opening stock for new variants (the demo and benchmark shops), received
+    `at` (now by default; a shop with a past dates it before its first order, so no ledger
+    row moves stock that was not there yet).
 
     Writes the ledger rows and sets on-hand to their sum in one transaction; meant for
     variants that have no movements yet, so the ledger invariant holds from the start.
     """
     quantities = {pk: qty for pk, qty in quantities.items() if qty}
+    at = at or timezone.now()
     with transaction.atomic():
         StockMovement.objects.bulk_create(
             [
-                StockMovement(variant_id=pk, delta=qty, kind=StockMovement.Kind.RECEIVED)
+                StockMovement(
+                    variant_id=pk, delta=qty, kind=StockMovement.Kind.RECEIVED, created_at=at
+                )
                 for pk, qty in quantities.items()
             ],
             batch_size=5000,

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
+from core.languages import language_name
+
 from . import registry
 from .models import EmailTemplate, OutgoingEmail
 from .rendering import RenderedEmail, render_email
@@ -61,14 +63,14 @@ def email_template_overview() -> list[TemplateRow]:
     saved = {(t.event, t.language): t for t in EmailTemplate.objects.all()}
     rows = []
     for event in registry.all_events():
-        for language, language_label in settings.LANGUAGES:
+        for language, _name in settings.LANGUAGES:
             template = saved.get((event.name, language))
             rows.append(
                 TemplateRow(
                     event=event.name,
                     event_label=str(event.label),
                     language=language,
-                    language_label=language_label,
+                    language_label=language_name(language),
                     subject=template.subject if template else event.default_texts(language)[0],
                     customised=template is not None,
                     updated_at=template.updated_at if template else None,

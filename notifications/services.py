@@ -192,6 +192,8 @@ def email_resend(*, email: OutgoingEmail, actor) -> OutgoingEmail:
             actor=actor,
             area="notifications.outbox",
             instance=locked,
+            action="resend",
+            target={"name": locked.subject, "to": locked.to},
             changes={"state": (State.FAILED.value, State.QUEUED.value)},
         )
         _announce(locked, State.QUEUED, guarded=False)
@@ -444,7 +446,11 @@ def email_template_save(
             },
         )
         audit_record(
-            actor=actor, area="settings.notification_emails", instance=template, changes=changes
+            actor=actor,
+            area="settings.notification_emails",
+            instance=template,
+            target={"event": event, "language": language},
+            changes=changes,
         )
     return template
 
@@ -463,6 +469,8 @@ def email_template_reset(*, actor, event: str, language: str) -> None:
             actor=actor,
             area="settings.notification_emails",
             instance=template,
+            action="reset",
+            target={"event": event, "language": language},
             changes={"subject": (template.subject, subject), "body": (template.body, body)},
         )
         template.delete()

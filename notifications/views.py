@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import backoffice_required, settings_required
+from core.languages import language_name
 
 from . import registry, selectors, services
 from .exceptions import InvalidTemplate, NotResendable
@@ -66,7 +67,7 @@ def outbox_resend(request, pk):
 def _template_or_404(event: str, language: str) -> tuple[registry.EmailEvent, str]:
     if not registry.exists(event) or language not in dict(settings.LANGUAGES):
         raise Http404
-    return registry.get(event), dict(settings.LANGUAGES)[language]
+    return registry.get(event), language_name(language)
 
 
 @template_admin_required

@@ -91,8 +91,11 @@ class OrderLine(models.Model):
     sku = models.CharField(_("SKU"), max_length=64)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    # How many of this line left the warehouse (orders.services.order_ship). Only these
+    # can come back: a return of goods that never shipped would restock them twice.
+    shipped_quantity = models.PositiveIntegerField(_("shipped"), default=0)
     # How many of this line live returns (all but rejected and cancelled) hold. Kept by the
-    # returns services under the order's row lock; the check constraint makes
+    # returns services under the order's row lock; the check constraints make
     # over-returning impossible even for a code path that forgets the rule.
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0, editable=False)
 
@@ -107,6 +110,15 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(returned_quantity__lte=models.F("quantity")),
                 name="orders_line_returned_lte_quantity",
+            ),
+            # returned <= shipped <= quantity: nothing comes back that did not leave.
+            models.CheckConstraint(
+                condition=models.Q(shipped_quantity__lte=models.F("quantity")),
+                name="orders_line_shipped_lte_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_quantity__lte=models.F("shipped_quantity")),
+                name="orders_line_returned_lte_shipped",
             ),
         ]
 

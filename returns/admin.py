@@ -1,7 +1,7 @@
-"""Read-only: returns, their lines, notes, history, the catalog, the settings and the kept
-counts change only through returns.services, which check the rules, lock rows and record
-history and audit entries. Staff and admins work in the backoffice; this admin is for
-superusers to look things up."""
+"""Read-only: returns, their lines, customers' requests, notes, history, the catalog, the
+settings and the kept counts change only through returns.services, which check the rules,
+lock rows and record history and audit entries. Staff and admins work in the backoffice;
+this admin is for superusers to look things up."""
 
 from django.contrib import admin
 
@@ -14,6 +14,7 @@ from .models import (
     ReturnCount,
     ReturnLine,
     ReturnNote,
+    ReturnRequest,
     ReturnSettings,
 )
 
@@ -24,6 +25,14 @@ class ReturnLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class ReturnRequestInline(ReadOnlyAdminMixin, admin.StackedInline):
+    """What the customer asked for (written once, never changed)."""
+
+    model = ReturnRequest
+    raw_id_fields = ["reason", "action"]
+    extra = 0
+
+
 @admin.register(Return)
 class ReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "order", "customer", "status", "origin", "created_at"]
@@ -31,7 +40,7 @@ class ReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["id", "order__number", "customer__name", "customer__user__email"]
     raw_id_fields = ["order", "customer", "created_by"]
     date_hierarchy = "created_at"
-    inlines = [ReturnLineInline]
+    inlines = [ReturnRequestInline, ReturnLineInline]
 
 
 @admin.register(CatalogEntry)

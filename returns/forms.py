@@ -3,6 +3,9 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.languages import language_name
 
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
@@ -22,7 +25,7 @@ class CatalogEntryField(forms.TypedChoiceField):
         self.entries = {str(entry.pk): entry for entry in entries}
         super().__init__(
             choices=[("", _("— choose or type below —"))]
-            + [(key, entry.name) for key, entry in self.entries.items()],
+            + [(key, entry.label) for key, entry in self.entries.items()],
             coerce=lambda key: self.entries[key],
             empty_value=None,
             required=False,
@@ -136,16 +139,26 @@ def _line_label(order_line):
     return f"{order_line.title} ({order_line.sku})"
 
 
+def _still_returnable(available: int, order_line) -> str:
+    # "1 van 1 kan nog worden geretourneerd", "2 van 3 kunnen ...": the verb agrees with
+    # the number that can still be returned. Out of what shipped (only that can return).
+    return ngettext(
+        "%(available)s of %(shipped)s can still be returned.",
+        "%(available)s of %(shipped)s can still be returned.",
+        available,
+    ) % {"available": available, "shipped": order_line.shipped_quantity}
+
+
 class ReturnCreateForm(ReturnFieldsForm):
     """Orders > order > Create return (staff)."""
 
     field_order = ["reason", "reason_text", "action", "action_text", "update_stock"]
 
-    def __init__(self, *args, order_lines, **kwargs):
+    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         line_fields = {}
         for line in order_lines:
-            available = line.quantity - line.returned_quantity
+            available = returnable.get(line.pk, 0)
             line_fields[f"line_{line.pk}"] = forms.IntegerField(
                 label=_line_label(line),
                 min_value=0,
@@ -153,12 +166,13 @@ class ReturnCreateForm(ReturnFieldsForm):
                 initial=0,
                 required=False,
                 disabled=available == 0,
-                help_text=_("%(available)s of %(ordered)s can still be returned.")
-                % {"available": available, "ordered": line.quantity},
+                help_text=_still_returnable(available, line),
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("update_stock", self.update_stock_applies)
-        self.has_returnable_lines = any(not field.disabled for field in line_fields.values())
+        self.fields["notify_customer"].help_text = _(
+            "E-mail the customer that you created this return, with where to send the parcel."
+        )
 
     def clean(self):
         data = super().clean()
@@ -194,6 +208,10 @@ class ReturnChangeForm(ReturnFieldsForm):
         )
         super().__init__(*args, **kwargs)
         self.rma = rma
+        if rma.origin == Return.Origin.CUSTOMER:
+            # What the customer said is their request, shown above the form and never
+            # edited; the field is for what a customer said to staff (phone, counter).
+            del self.fields["customer_comment"]
         allowed = [rma.status, *workflow.allowed_next(rma.status, can_reopen=can_reopen)]
         self.fields["status"].choices = [(code, Status(code).label) for code in allowed]
         editable = workflow.quantities_editable(rma.status)
@@ -204,9 +222,9 @@ class ReturnChangeForm(ReturnFieldsForm):
             line_fields[name] = forms.IntegerField(
                 label=_line_label(order_line),
                 min_value=1,
-                max_value=order_line.quantity,
+                max_value=order_line.shipped_quantity,
                 disabled=not editable,
-                help_text=_("Ordered: %(ordered)s.") % {"ordered": order_line.quantity},
+                help_text=_("Shipped: %(shipped)s.") % {"shipped": order_line.shipped_quantity},
             )
             self.initial.setdefault(name, line.quantity)
         self.fields = {**line_fields, **self.fields}
@@ -220,10 +238,24 @@ class ReturnChangeForm(ReturnFieldsForm):
             "reason": self.choice("reason"),
             "action": self.choice("action"),
             "update_stock": data["update_stock"],
-            "customer_comment": data["customer_comment"],
+            "customer_comment": data.get("customer_comment"),
             "staff_note": data["staff_note"],
             "notify_customer": data["notify_customer"],
         }
+
+
+class ReturnMessageForm(forms.Form):
+    """The return page's message to the customer (an e-mail; their page shows it too)."""
+
+    text = forms.CharField(
+        label=_("Message to the customer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        help_text=_(
+            "E-mailed to the customer and shown on their return page. Staff notes stay "
+            "internal; this does not."
+        ),
+    )
 
 
 class RequestTokenField(forms.UUIDField):
@@ -277,8 +309,7 @@ class ReturnRequestForm(ReturnChoicesForm):
                     "max_value": _("You can return at most %(limit_value)s of this item."),
                     "invalid": _("Enter a number of items, such as 1."),
                 },
-                help_text=_("%(available)s of %(ordered)s can be returned.")
-                % {"available": available, "ordered": line.quantity},
+                help_text=_still_returnable(available, line),
             )
         self.fields = {**line_fields, **self.fields}
         self.initial.setdefault("token", uuid.uuid4())
@@ -300,8 +331,14 @@ class ReturnRequestForm(ReturnChoicesForm):
         return data
 
 
+def _other_languages():
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
 class CatalogEntryForm(forms.ModelForm):
-    """Edit an entry; adding one uses the same form without Active (new entries are)."""
+    """Edit an entry: its name in every language the shop speaks (the shop's own language
+    required), Active and Visible to customers. Adding one uses the same form without
+    Active (new entries are)."""
 
     class Meta:
         model = CatalogEntry
@@ -311,11 +348,37 @@ class CatalogEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             del self.fields["active"]
+        self.fields["name"].label = _name_label(settings.LANGUAGE_CODE)
+        names = self.instance.names or {}
+        fields = {"name": self.fields.pop("name")}
+        for code in _other_languages():
+            fields[f"name_{code}"] = forms.CharField(
+                label=_name_label(code),
+                max_length=CatalogEntry._meta.get_field("name").max_length,
+                required=False,
+                initial=names.get(code, ""),
+                help_text=_("Empty: customers reading this language see the name above."),
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+        self.fields = {**fields, **self.fields}
 
     def validate_unique(self):
         # Unique names (in any capitalisation) are the service's rule, checked under its
         # lock (returns.services.catalog); the view shows its CatalogNameTaken here.
         pass
+
+    def names(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"name_{code}", "") for code in _other_languages()}
+
+    def service_values(self) -> dict:
+        values = {
+            name: value for name, value in self.cleaned_data.items() if not name.startswith("name_")
+        }
+        return {**values, "names": self.names()}
+
+
+def _name_label(code: str):
+    return _("Name (%(language)s)") % {"language": language_name(code)}
 
 
 class ReturnSettingsForm(forms.ModelForm):
@@ -334,9 +397,9 @@ class ReturnSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         texts = self.instance.return_instructions or {}
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             self.fields[f"instructions_{code}"] = forms.CharField(
-                label=_("Return instructions (%(language)s)") % {"language": name},
+                label=_("Return instructions (%(language)s)") % {"language": language_name(code)},
                 widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
                 max_length=2000,
                 required=False,

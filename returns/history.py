@@ -3,20 +3,34 @@ translated when shown (pretix's LogEntry display works the same way)."""
 
 from dataclasses import dataclass, field
 
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import HistoryEntry, Return, Status
 from .workflow import CUSTOMER_HISTORY_KINDS
 
+EMAIL_KINDS = frozenset(
+    {
+        HistoryEntry.Kind.EMAIL_QUEUED,
+        HistoryEntry.Kind.EMAIL_SENT,
+        HistoryEntry.Kind.EMAIL_RETRY,
+        HistoryEntry.Kind.EMAIL_FAILED,
+    }
+)
+# A reason or an action is one field on the page, whether chosen from the list or typed:
+# the history says "Return action: Refund → Send size L" on one line.
+CHOICE_FIELDS = {"reason_text": "reason", "action_text": "action"}
+
 
 @dataclass
 class HistoryLine:
-    """One history entry as a reader sees it."""
+    """One history entry as a reader sees it. `text`: a note's or a message's words."""
 
     entry: HistoryEntry
     title: str
     details: list[str] = field(default_factory=list)
     css: str = ""
+    text: str = ""
 
 
 def _status(code: str) -> str:
@@ -28,6 +42,9 @@ def _value(value) -> str:
         return _("on")
     if value is False:
         return _("off")
+    if isinstance(value, dict):  # a catalog entry, with its names at the time
+        names = value.get("names") or {}
+        return names.get(translation.get_language()) or value.get("name") or "—"
     return str(value) if value not in (None, "") else "—"
 
 
@@ -68,11 +85,24 @@ def _reopened(entry):
     return title, [], "history--status"
 
 
+def _merged_choices(fields: dict) -> dict:
+    """Entries written before reasons and actions were recorded as one field keep "action"
+    (the catalog entry) and "action_text" apart: join them into one old → new."""
+    fields = dict(fields)
+    for text_field, choice_field in CHOICE_FIELDS.items():
+        if text_field not in fields:
+            continue
+        text_old, text_new = fields.pop(text_field)
+        entry_old, entry_new = fields.get(choice_field, (None, None))
+        fields[choice_field] = [entry_old or text_old, entry_new or text_new]
+    return fields
+
+
 def _updated(entry):
     details = [
         _("%(field)s: %(old)s → %(new)s")
         % {"field": _label(name), "old": _value(old), "new": _value(new)}
-        for name, (old, new) in entry.data.get("fields", {}).items()
+        for name, (old, new) in _merged_choices(entry.data.get("fields", {})).items()
     ]
     return _("Details changed"), details, ""
 
@@ -88,6 +118,14 @@ def _quantity_changed(entry):
 
 def _note(entry):
     return _("Staff note"), [], ""
+
+
+def _message(entry):
+    return (
+        _("Message to the customer (%(to)s)") % {"to": entry.data.get("to", "")},
+        [],
+        "history--email",
+    )
 
 
 def _stock(entry):
@@ -130,6 +168,7 @@ WORDING = {
     HistoryEntry.Kind.UPDATED: _updated,
     HistoryEntry.Kind.QUANTITY_CHANGED: _quantity_changed,
     HistoryEntry.Kind.NOTE_ADDED: _note,
+    HistoryEntry.Kind.MESSAGE_SENT: _message,
     HistoryEntry.Kind.STOCK_MOVED: _stock,
     HistoryEntry.Kind.EMAIL_QUEUED: _email,
     HistoryEntry.Kind.EMAIL_SENT: _email,
@@ -143,20 +182,60 @@ def _customer_title(entry) -> str:
         if entry.data.get("origin") == "customer":
             return _("You requested this return")
         return _("The shop created this return for you")
+    if entry.kind == HistoryEntry.Kind.MESSAGE_SENT:
+        return _("Message from the shop")
     return WORDING[entry.kind](entry)[0]
 
 
+def _email_key(entry):
+    """Which e-mail an e-mail entry is about: its outbox id (older entries: its address
+    and subject)."""
+    data = entry.data
+    return data.get("email") or (data.get("to"), data.get("subject"))
+
+
+def _email_line(first, latest) -> HistoryLine:
+    """One line per e-mail: where it first appeared in the story (queued with the change
+    that sent it), saying what became of it in the end."""
+    title, details, css = _email(latest)
+    if latest.pk != first.pk:
+        when = formats.date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT")
+        details.append(_("Last update: %(when)s") % {"when": when})
+    return HistoryLine(entry=first, title=title, details=details, css=css)
+
+
 def history_lines(entries, *, for_customer: bool = False) -> list[HistoryLine]:
-    """The entries (from selectors.return_history) as their readers see them. A customer
-    reads only what returns.workflow.CUSTOMER_HISTORY_KINDS allows, in their own words."""
+    """The entries (from selectors.return_history, newest first) as their readers see
+    them. Staff read every entry, each e-mail once with its latest state; a customer reads
+    only what returns.workflow.CUSTOMER_HISTORY_KINDS allows, in their own words."""
+    entries = list(entries)
+    if for_customer:
+        return [
+            HistoryLine(
+                entry=entry,
+                title=_customer_title(entry),
+                css="history--status",
+                text=entry.data.get("text", "")
+                if entry.kind == HistoryEntry.Kind.MESSAGE_SENT
+                else "",
+            )
+            for entry in entries
+            if entry.kind in CUSTOMER_HISTORY_KINDS
+        ]
+    latest, first = {}, {}
+    for entry in entries:  # newest first: the first seen is the latest state
+        if entry.kind in EMAIL_KINDS:
+            key = _email_key(entry)
+            latest.setdefault(key, entry)
+            first[key] = entry
     lines = []
     for entry in entries:
-        if for_customer:
-            if entry.kind in CUSTOMER_HISTORY_KINDS:
-                lines.append(
-                    HistoryLine(entry=entry, title=_customer_title(entry), css="history--status")
-                )
+        if entry.kind in EMAIL_KINDS:
+            key = _email_key(entry)
+            if first[key].pk == entry.pk:
+                lines.append(_email_line(entry, latest[key]))
             continue
         title, details, css = WORDING[entry.kind](entry)
-        lines.append(HistoryLine(entry=entry, title=title, details=details, css=css))
+        text = entry.data.get("text", "") if entry.kind == HistoryEntry.Kind.MESSAGE_SENT else ""
+        lines.append(HistoryLine(entry=entry, title=title, details=details, css=css, text=text))
     return lines

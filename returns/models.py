@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel
@@ -15,7 +15,10 @@ class CatalogEntry(models.Model):
     """A return reason or a return action the shop offers in its drop-downs.
 
     Entries are renamed, reordered and deactivated, never deleted while a return uses them
-    (the foreign keys protect them).
+    (the foreign keys protect them). `name` is the name in the shop's language
+    (settings.LANGUAGE_CODE), unique per kind; `names` the names in the other languages,
+    {language: name}. Everyone reads `label`: the name in their own language, else the
+    shop's.
     """
 
     class Kind(models.TextChoices):
@@ -24,6 +27,7 @@ class CatalogEntry(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
+    names = models.JSONField(_("name"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     visible_to_customers = models.BooleanField(
@@ -43,7 +47,16 @@ class CatalogEntry(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    def name_in(self, language: str | None) -> str:
+        """The name in `language`, else in the shop's language."""
+        return (self.names or {}).get(language or "") or self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the reader's), else in the shop's."""
+        return self.name_in(translation.get_language())
 
 
 class Return(models.Model):
@@ -151,11 +164,11 @@ class Return(models.Model):
 
     @property
     def reason_display(self):
-        return self.reason.name if self.reason_id else self.reason_text
+        return self.reason.label if self.reason_id else self.reason_text
 
     @property
     def action_display(self):
-        return self.action.name if self.action_id else self.action_text
+        return self.action.label if self.action_id else self.action_text
 
 
 def format_number(pk) -> str:
@@ -213,6 +226,56 @@ class ReturnLine(models.Model):
         return reverse("returns:detail", args=[self.rma_id])
 
 
+class ReturnRequest(AppendOnlyModel):
+    """What the customer asked for when they requested the return, exactly as they sent it:
+    the lines and quantities, their reason and wished action (a catalog entry or their own
+    words) and their comment.
+
+    Written once, by the service that records a customer's request (returns.services), and
+    never changed: staff work on the return's own fields, and the customer's pages and
+    e-mails show this (returns.selectors.customer_view). The model refuses updates and
+    deletes, and a database trigger refuses UPDATE (and DELETE on PostgreSQL).
+    """
+
+    rma = models.OneToOneField(
+        Return, verbose_name=_("return"), on_delete=models.PROTECT, related_name="request"
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # [[order line id, quantity], ...] in the order the customer chose them.
+    lines = models.JSONField(_("lines"), default=list)
+    reason = models.ForeignKey(
+        CatalogEntry,
+        verbose_name=_("Return reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason_text = models.CharField(_("Return reason"), max_length=200, blank=True)
+    action = models.ForeignKey(
+        CatalogEntry,
+        verbose_name=_("Wished action"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action_text = models.CharField(_("Wished action"), max_length=200, blank=True)
+    comment = models.TextField(_("Customer comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer's request")
+        verbose_name_plural = _("customers' requests")
+
+    def __str__(self):
+        return format_number(self.rma_id)
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        """{order line id: quantity requested}."""
+        return {int(pk): int(quantity) for pk, quantity in self.lines}
+
+
 class ReturnNote(models.Model):
     """A staff note. Notes accumulate; they are never edited and never shown to customers."""
 
@@ -253,6 +316,7 @@ class HistoryEntry(AppendOnlyModel):
         UPDATED = "updated", _("Details changed")
         QUANTITY_CHANGED = "quantity_changed", _("Quantity changed")
         NOTE_ADDED = "note_added", _("Note added")
+        MESSAGE_SENT = "message_sent", _("Message to the customer")
         STOCK_MOVED = "stock_moved", _("Stock moved")
         EMAIL_QUEUED = "email_queued", _("E-mail queued")
         EMAIL_SENT = "email_sent", _("E-mail sent")

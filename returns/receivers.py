@@ -22,13 +22,11 @@ def order_returns_panel(sender, request, order, side, **kwargs):
     if side != "backoffice" or not request.user.has_perm("returns.view_return"):
         return ""
     returns = list(selectors.order_returns(order))
+    can_create = request.user.has_perm("returns.add_return")
+    refusal = selectors.staff_returnability(order)[0] if can_create else ""
     return render_to_string(
         "returns/_order_panel.html",
-        {
-            "order": order,
-            "returns": returns,
-            "can_create": request.user.has_perm("returns.add_return"),
-        },
+        {"order": order, "returns": returns, "can_create": can_create, "refusal": refusal},
         request=request,
     )
 
@@ -44,6 +42,7 @@ def email_in_history(sender, email, state, error="", attempt=0, **kwargs):
             subject=email.subject,
             attempt=attempt,
             error=error,
+            email_id=email.pk,
         )
 
 

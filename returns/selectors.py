@@ -10,7 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.query import ValuesIterable
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
@@ -23,6 +23,7 @@ from .models import (
     Return,
     ReturnCount,
     ReturnLine,
+    ReturnRequest,
     ReturnSettings,
     Status,
     format_number,
@@ -51,13 +52,19 @@ def return_eligibility(
     with `lines` it read under the lock) all ask here.
     """
     if lines is None:
-        lines = OrderLine.objects.filter(order=order).only("pk", "quantity", "returned_quantity")
-    returnable = {
-        line.pk: line.quantity - line.returned_quantity
+        lines = OrderLine.objects.filter(order=order).only(
+            "pk", "shipped_quantity", "returned_quantity"
+        )
+    return _eligibility(order, settings or return_settings(), _returnable(lines))
+
+
+def _returnable(lines) -> dict[int, int]:
+    """{order line id: how many can still be returned} for the lines with any left."""
+    amounts = {
+        line.pk: workflow.returnable(shipped=line.shipped_quantity, held=line.returned_quantity)
         for line in lines
-        if line.quantity > line.returned_quantity
     }
-    return _eligibility(order, settings or return_settings(), returnable)
+    return {pk: amount for pk, amount in amounts.items() if amount}
 
 
 def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
@@ -70,9 +77,9 @@ def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
         rows = (
             OrderLine.objects.filter(
                 order__in=[order.pk for order in orders if order.has_shipped],
-                returned_quantity__lt=F("quantity"),
+                returned_quantity__lt=F("shipped_quantity"),
             )
-            .annotate(left=F("quantity") - F("returned_quantity"))
+            .annotate(left=F("shipped_quantity") - F("returned_quantity"))
             .values_list("order_id", "pk", "left")
         )
         for order_id, pk, left in rows:
@@ -83,11 +90,28 @@ def return_eligibilities(orders, *, settings: ReturnSettings | None = None):
 def _eligibility(order: Order, settings: ReturnSettings, returnable: dict[int, int]):
     return workflow.decide_eligibility(
         allow_returns=settings.allow_returns,
+        order_status=order.status,
         shipped_on=timezone.localdate(order.shipped_at) if order.has_shipped else None,
         today=timezone.localdate(),
         window_days=settings.return_window_days,
         returnable=returnable,
     )
+
+
+def staff_returnability(order: Order, *, lines=None) -> tuple[str, dict[int, int]]:
+    """Whether staff can create a return for `order` (returns.workflow.order_refusal):
+    ("", {order line id: how many can still be returned}) or (why not, {})."""
+    if workflow.order_refusal(order_status=order.status, has_shipped=order.has_shipped):
+        lines = []
+    elif lines is None:
+        lines = OrderLine.objects.filter(order=order).only(
+            "pk", "shipped_quantity", "returned_quantity"
+        )
+    returnable = _returnable(lines)
+    refusal = workflow.order_refusal(
+        order_status=order.status, has_shipped=order.has_shipped, returnable=returnable
+    )
+    return refusal, ({} if refusal else returnable)
 
 
 # --- Lists ------------------------------------------------------------------------------
@@ -121,6 +145,7 @@ def return_list():
             "customer__name",
             "customer__user__email",
             "reason__name",
+            "reason__names",
         )
         .annotate(item_count=_item_count())
     )
@@ -169,12 +194,15 @@ def return_rows():
 
 
 def reason_labels() -> dict[int, str]:
-    """{catalog reason id: its name}, in the order the list's reason filter offers them."""
-    return dict(
-        CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON)
+    """{catalog reason id: its name in the reader's language}, in the order the list's
+    reason filter offers them."""
+    language = translation.get_language()
+    return {
+        pk: (names or {}).get(language) or name
+        for pk, name, names in CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON)
         .order_by("position", "name")
-        .values_list("pk", "name")
-    )
+        .values_list("pk", "name", "names")
+    }
 
 
 # A name search that matches more customers than this looks at the first ones only.
@@ -270,7 +298,13 @@ def order_returns(order: Order):
 def return_detail(*, pk) -> Return:
     try:
         return Return.objects.select_related(
-            "order", "customer__user", "reason", "action", "created_by"
+            "order",
+            "customer__user",
+            "reason",
+            "action",
+            "created_by",
+            "request__reason",
+            "request__action",
         ).get(pk=pk)
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
@@ -316,11 +350,13 @@ def catalog_for_form(*keep: CatalogEntry | None) -> list[CatalogEntry]:
 
 
 def catalog_with_usage():
-    """All entries, each with `in_use`: whether any return uses it (an indexed EXISTS per
-    entry, cheap however many returns there are)."""
+    """All entries, each with `in_use`: whether any return or customer's request uses it
+    (an indexed EXISTS per entry, cheap however many returns there are)."""
     return catalog_entries().annotate(
         in_use=Exists(Return.objects.filter(reason=OuterRef("pk")))
         | Exists(Return.objects.filter(action=OuterRef("pk")))
+        | Exists(ReturnRequest.objects.filter(reason=OuterRef("pk")))
+        | Exists(ReturnRequest.objects.filter(action=OuterRef("pk")))
     )
 
 
@@ -353,25 +389,69 @@ def customer_return(*, customer: Customer, pk) -> Return:
     """One of the customer's own returns; any other id is ReturnNotFound, the same as one
     that does not exist (a 404, SPEC §1)."""
     try:
-        return Return.objects.select_related("order", "reason", "action").get(
-            pk=pk, customer=customer
-        )
+        return Return.objects.select_related(
+            "order", "reason", "action", "request__reason", "request__action"
+        ).get(pk=pk, customer=customer)
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
 
 
-def customer_facing_choices(rma: Return) -> dict[str, str]:
-    """The return's reason and action as the customer may read them: catalog entries the
-    shop shows to customers, and the customer's own words; staff-only entries and what
-    staff typed for themselves stay in the backoffice."""
-    shown = {}
-    for name in ("reason", "action"):
-        entry, text = getattr(rma, name), getattr(rma, f"{name}_text")
-        if entry is not None:
-            shown[name] = entry.name if entry.visible_to_customers else ""
-        else:
-            shown[name] = text if rma.origin == Return.Origin.CUSTOMER else ""
-    return shown
+@dataclass
+class CustomerView:
+    """A return as its customer may see it (SPEC §11): what they asked for, unchanged by
+    staff's edits, or, for a return the shop created for them, its lines and the catalog
+    entries shown to customers. Never text staff typed. `lines`: [(order line, quantity)]."""
+
+    requested: bool
+    lines: list
+    reason: str = ""
+    action: str = ""
+    comment: str = ""
+    requested_at: object = None
+
+
+def _requested_lines(request: ReturnRequest, lines: list[ReturnLine]) -> list:
+    order_lines = {line.order_line_id: line.order_line for line in lines}
+    missing = [pk for pk in request.quantities if pk not in order_lines]
+    if missing:
+        order_lines.update(OrderLine.objects.in_bulk(missing))
+    return [(order_lines[pk], quantity) for pk, quantity in request.quantities.items()]
+
+
+def request_view(rma: Return, lines: list[ReturnLine]) -> CustomerView | None:
+    """The customer's request as staff read it, apart from staff's working fields: every
+    entry, in the reader's language. None for a return staff created."""
+    request = getattr(rma, "request", None)
+    if request is None:
+        return None
+    return CustomerView(
+        requested=True,
+        lines=_requested_lines(request, lines),
+        reason=request.reason.label if request.reason else request.reason_text,
+        action=request.action.label if request.action else request.action_text,
+        comment=request.comment,
+        requested_at=request.created_at,
+    )
+
+
+def customer_view(rma: Return, lines: list[ReturnLine]) -> CustomerView:
+    """`rma` from customer_return, `lines` its return_lines."""
+    request = getattr(rma, "request", None) if rma.origin == Return.Origin.CUSTOMER else None
+    if request is None:
+        return CustomerView(
+            requested=False,
+            lines=[(line.order_line, line.quantity) for line in lines],
+            reason=workflow.customer_choice(rma.reason, rma.reason_text, theirs=False),
+            action=workflow.customer_choice(rma.action, rma.action_text, theirs=False),
+        )
+    return CustomerView(
+        requested=True,
+        lines=_requested_lines(request, lines),
+        reason=workflow.customer_choice(request.reason, request.reason_text, theirs=True),
+        action=workflow.customer_choice(request.action, request.action_text, theirs=True),
+        comment=request.comment,
+        requested_at=request.created_at,
+    )
 
 
 def requested_return(*, customer: Customer, token) -> Return | None:

@@ -14,10 +14,11 @@ from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
 
-from . import history, selectors, services
+from . import history, selectors, services, workflow
 from .exceptions import (
     CatalogEntryInUse,
     CatalogNameTaken,
+    InvalidReturnInput,
     InvalidSettings,
     ReturnChangedMeanwhile,
     ReturnError,
@@ -28,6 +29,7 @@ from .forms import (
     CatalogEntryForm,
     ReturnChangeForm,
     ReturnCreateForm,
+    ReturnMessageForm,
     ReturnRequestForm,
     ReturnSettingsForm,
 )
@@ -82,8 +84,9 @@ def return_detail(request, pk):
         if not can_change:
             raise PermissionDenied
         if form.is_valid():
+            old_status = rma.status
             try:
-                services.return_change(rma=rma, user=request.user, **form.service_kwargs())
+                rma = services.return_change(rma=rma, user=request.user, **form.service_kwargs())
             except ReturnChangedMeanwhile as error:
                 # Show the return as it is now; keep what the user typed, based on the
                 # current version, so that saving again is a decision made knowingly.
@@ -97,18 +100,44 @@ def return_detail(request, pk):
                 form.add_error(error.field, error.message)
             else:
                 messages.success(request, _("Return %(number)s saved.") % {"number": rma.number})
+                notify = form.cleaned_data["notify_customer"]
+                if notify and not workflow.status_email_due(
+                    notify=notify, old_status=old_status, new_status=rma.status
+                ):
+                    messages.warning(
+                        request,
+                        _(
+                            "No e-mail was sent: Notify customer e-mails a change of status, "
+                            "and the status did not change. To tell the customer something "
+                            "else, send them a message."
+                        ),
+                    )
                 return redirect(rma)
-    return render(
-        request,
-        "returns/return_detail.html",
-        {
-            "rma": rma,
-            "form": form,
-            "lines": form.lines,
-            "history": history.history_lines(selectors.return_history(rma)),
-            "can_change": can_change,
-            "section": "returns",
-        },
+    return _detail_page(request, rma, form, can_change=can_change)
+
+
+@require_POST
+@backoffice_required(perm="returns.change_return")
+def return_message(request, pk):
+    """Send the customer a message about their return (an e-mail through the outbox; it
+    shows in the history and on the customer's page)."""
+    rma = selectors.return_detail(pk=pk)
+    message_form = ReturnMessageForm(request.POST)
+    if message_form.is_valid():
+        try:
+            services.return_message_send(
+                rma=rma, user=request.user, text=message_form.cleaned_data["text"]
+            )
+        except ReturnError as error:
+            message_form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your message to %(email)s is on its way.") % {"email": rma.customer.email},
+            )
+            return redirect(rma)
+    return _detail_page(
+        request, rma, _change_form(request, rma, data=None), message_form=message_form
     )
 
 
@@ -126,13 +155,37 @@ def _change_form(request, rma: Return, *, data):
     return form
 
 
+def _detail_page(request, rma, form, *, can_change=True, message_form=None):
+    return render(
+        request,
+        "returns/return_detail.html",
+        {
+            "rma": rma,
+            "form": form,
+            "lines": form.lines,
+            "request_view": selectors.request_view(rma, form.lines),
+            "message_form": message_form or ReturnMessageForm(),
+            "history": history.history_lines(selectors.return_history(rma)),
+            "can_change": can_change,
+            "section": "returns",
+        },
+    )
+
+
 @backoffice_required(perm="returns.add_return")
 def return_create(request, number):
     order = order_detail(number=number)
     order_lines = selectors.returnable_lines(order)
+    refusal, returnable = selectors.staff_returnability(order, lines=order_lines)
+    if refusal:
+        # The order page says why it offers no Create return; a form sent anyway (forged,
+        # or from before the order changed) is refused the same way and changes nothing.
+        messages.error(request, refusal)
+        return redirect(order)
     form = ReturnCreateForm(
         request.POST or None,
         order_lines=order_lines,
+        returnable=returnable,
         catalog=selectors.catalog_for_form(),
         pos_linked=stock_linked_to_pos(),
     )
@@ -151,6 +204,9 @@ def return_create(request, number):
                 staff_note=data["staff_note"],
                 notify_customer=data["notify_customer"],
             )
+        except ReturnsNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect(order)
         except ReturnError as error:
             form.add_error(error.field, error.message)
         else:
@@ -185,12 +241,13 @@ def catalog(request):
                     actor=request.user,
                     kind=kind,
                     name=form.cleaned_data["name"],
+                    names=form.names(),
                     visible_to_customers=form.cleaned_data["visible_to_customers"],
                 )
-            except CatalogNameTaken as error:
+            except (CatalogNameTaken, InvalidReturnInput) as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, _("“%(name)s” added.") % {"name": entry.name})
+                messages.success(request, _("“%(name)s” added.") % {"name": entry.label})
                 return redirect("returns:catalog")
     entries = list(selectors.catalog_with_usage())
     sections = [
@@ -206,8 +263,8 @@ def catalog_entry_edit(request, pk):
     form = CatalogEntryForm(request.POST or None, instance=selectors.catalog_entry(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.catalog_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
-        except CatalogNameTaken as error:
+            services.catalog_entry_update(actor=request.user, entry=entry, **form.service_values())
+        except (CatalogNameTaken, InvalidReturnInput) as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("“%(name)s” saved.") % {"name": form.cleaned_data["name"]})
@@ -236,7 +293,7 @@ def catalog_entry_delete(request, pk):
     except CatalogEntryInUse as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("“%(name)s” deleted.") % {"name": entry.name})
+        messages.success(request, _("“%(name)s” deleted.") % {"name": entry.label})
     return redirect("returns:catalog")
 
 
@@ -352,8 +409,7 @@ def account_return_detail(request, pk):
         "returns/account_detail.html",
         {
             "rma": rma,
-            "shown": selectors.customer_facing_choices(rma),
-            "lines": selectors.return_lines(rma),
+            "view": selectors.customer_view(rma, selectors.return_lines(rma)),
             "history": history.history_lines(
                 selectors.return_history(rma, for_customer=True), for_customer=True
             ),

@@ -6,11 +6,13 @@ offer only what the services will accept. A rule that changes changes here.
 
 - the statuses and the transition table (SPEC §2.3), with the admin's reopen: `allowed_next`,
   `check_transition`;
+- what can be returned at all (§11, only what shipped): `order_refusal`, `returnable`;
 - the quantity rule (§2.2): `holds_quantity`, `check_quantity`;
 - the stock rule (§3): `update_stock_applies`, `restock_target`;
 - the catalog rule (a reason or action from the list, or typed): `check_choice`;
 - eligibility of a customer's request (§5): `decide_eligibility`;
-- what a customer may see of a return's history (§5): `CUSTOMER_HISTORY_KINDS`;
+- when the customer gets an e-mail about a save: `status_email_due`;
+- what a customer may see of a return (§5, §11): `customer_choice`, `CUSTOMER_HISTORY_KINDS`;
 - the bounds of the settings: `MAX_RETURN_WINDOW_DAYS`.
 """
 
@@ -21,6 +23,8 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from orders.models import Order
 
 from .exceptions import InvalidReturnInput, InvalidTransition, QuantityNotReturnable
 
@@ -99,6 +103,36 @@ def quantities_editable(status: str, *, reopening: bool = False) -> bool:
     return not is_final(status) or reopening
 
 
+# --- What can be returned at all (SPEC §11) -------------------------------------------
+
+# Only goods that left the warehouse can come back: an order awaiting payment, paid but not
+# shipped, or cancelled has nothing to return, for staff as for customers.
+RETURNABLE_ORDER_STATUSES = frozenset({Order.Status.SHIPPED, Order.Status.DELIVERED})
+
+
+def order_refusal(
+    *, order_status: str, has_shipped: bool, returnable: dict[int, int] | None = None
+) -> str:
+    """Why staff cannot create a return for an order, or "" when they can: a cancelled
+    order, one awaiting payment, one not shipped, or (given `returnable`, {line id: how many
+    can still be returned}) one whose shipped items live returns already hold. Staff are
+    bound by neither Allow returns nor the return window."""
+    if order_status == Order.Status.CANCELLED:
+        return _("This order was cancelled: nothing of it can be returned.")
+    if order_status == Order.Status.PENDING:
+        return _("This order awaits payment and has not shipped: nothing of it can be returned.")
+    if not has_shipped or order_status not in RETURNABLE_ORDER_STATUSES:
+        return _("This order has not shipped yet: nothing of it can be returned.")
+    if returnable is not None and not returnable:
+        return _("Everything shipped on this order is already held by returns.")
+    return ""
+
+
+def returnable(*, shipped: int, held: int) -> int:
+    """How many of a line can still be returned: shipped minus what live returns hold."""
+    return max(shipped - held, 0)
+
+
 # --- The quantity rule (SPEC §2.2) ----------------------------------------------------
 
 
@@ -108,17 +142,12 @@ def holds_quantity(status: str) -> bool:
     return status not in RELEASED_STATUSES
 
 
-def returnable(*, ordered: int, held: int) -> int:
-    """How many of a line can still be returned: bought minus what live returns hold."""
-    return max(ordered - held, 0)
-
-
-def check_quantity(quantity: int, *, ordered: int, held: int, held_before: int, title: str):
-    """Live returns never hold more of an order line than was bought. `held` is what all
+def check_quantity(quantity: int, *, shipped: int, held: int, held_before: int, title: str):
+    """Live returns never hold more of an order line than was shipped. `held` is what all
     live returns hold now, `held_before` what this return held of it before the change."""
     if quantity < 1:
         raise InvalidReturnInput(_("A quantity must be at least 1."))
-    available = returnable(ordered=ordered, held=held) + held_before
+    available = returnable(shipped=shipped, held=held) + held_before
     if quantity > available:
         raise QuantityNotReturnable(
             _("Only %(available)s of “%(title)s” can be returned.")
@@ -196,17 +225,21 @@ class Eligibility:
 def decide_eligibility(
     *,
     allow_returns: bool,
+    order_status: str,
     shipped_on: date | None,
     today: date,
     window_days: int,
     returnable: dict[int, int],
 ) -> Eligibility:
-    """Returns allowed in Settings; the order has shipped; today is inside the window
-    (days after the shipping day, in the shop's time zone; 0 = no limit); something is
-    left to return. The first rule that fails gives the reason."""
+    """Returns allowed in Settings; the order was neither cancelled nor left unpaid and has
+    shipped; today is inside the window (days after the shipping day, in the shop's time
+    zone; 0 = no limit); something shipped is left to return. The first rule that fails
+    gives the reason, in the customer's words."""
     if not allow_returns:
         return Eligibility(False, _("Returns are not possible right now."))
-    if shipped_on is None:
+    if order_status == Order.Status.CANCELLED:
+        return Eligibility(False, _("This order was cancelled, so there is nothing to return."))
+    if shipped_on is None or order_status not in RETURNABLE_ORDER_STATUSES:
         return Eligibility(
             False, _("This order has not shipped yet. You can request a return once it has.")
         )
@@ -233,8 +266,28 @@ def format_day(day: date) -> str:
     return formats.date_format(day, "j F Y")
 
 
-# --- What a customer sees of a return (SPEC §5) -------------------------------------------
+# --- What a customer sees of a return (SPEC §5, §11) ------------------------------------
 
-# The history kinds a customer reads on My returns: the status story only, never staff
-# notes, stock movements, e-mail details or who in the shop did it.
-CUSTOMER_HISTORY_KINDS = frozenset({"created", "status_changed", "reopened"})
+
+def customer_choice(entry, text: str, *, theirs: bool) -> str:
+    """A reason or action as the customer may read it: a catalog entry marked visible to
+    customers (by its name in their language), or words they typed themselves (`theirs`:
+    it comes from their own request). Never what staff typed, never a staff-only entry."""
+    if entry is not None:
+        return entry.label if entry.visible_to_customers else ""
+    return text if theirs else ""
+
+
+# The history kinds a customer reads on My returns: the status story and the shop's
+# messages to them, never staff notes, stock movements, e-mail details or who in the shop
+# did it.
+CUSTOMER_HISTORY_KINDS = frozenset({"created", "status_changed", "reopened", "message_sent"})
+
+
+# --- E-mails ------------------------------------------------------------------------------
+
+
+def status_email_due(*, notify: bool, old_status: str, new_status: str) -> bool:
+    """Notify customer e-mails the customer that their return's status changed: a save
+    that changes no status sends nothing, whatever was ticked (the page says so)."""
+    return notify and new_status != old_status

@@ -92,6 +92,14 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     sku = factory.LazyAttribute(lambda line: line.variant.sku)
     quantity = 3
     unit_price = factory.LazyAttribute(lambda line: line.variant.price)
+    # A line of a shipped order shipped in full; of any other order, nothing yet.
+    shipped_quantity = factory.LazyAttribute(
+        lambda line: (
+            line.quantity
+            if line.order.shipped_at is not None and line.order.status in ("shipped", "delivered")
+            else 0
+        )
+    )
 
 
 class CatalogEntryFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,8 @@
 """Every write of the returns app. Each module is one kind of write:
 
-- `lifecycle`: create a return (staff), a customer's request, and every change of a return
-  (status, fields, quantities, notes) with the stock reconciliation;
+- `lifecycle`: create a return (staff), a customer's request, every change of a return
+  (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
+  to the customer;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
 - `catalog`: the reasons and actions admins offer;
@@ -19,7 +20,7 @@ from .catalog import (
 )
 from .counts import return_counts_rebuild
 from .history import history_record_email
-from .lifecycle import return_change, return_create, return_request
+from .lifecycle import return_change, return_create, return_message_send, return_request
 from .settings import return_settings_update
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "return_change",
     "return_counts_rebuild",
     "return_create",
+    "return_message_send",
     "return_request",
     "return_settings_update",
 ]

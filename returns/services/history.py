@@ -22,6 +22,12 @@ def history_record(rma: Return, kind: str, user, **fields) -> HistoryEntry:
     )
 
 
+def history_add_message(rma: Return, user, *, text: str, to: str) -> HistoryEntry:
+    """A message staff sent the customer: its words in the history, which the customer's
+    page shows too (returns.workflow.CUSTOMER_HISTORY_KINDS)."""
+    return history_record(rma, Kind.MESSAGE_SENT, user, data={"text": text, "to": to})
+
+
 def history_add_note(rma: Return, user, text: str) -> ReturnNote:
     """A staff note, and its entry in the history. Notes accumulate; never edited."""
     note = ReturnNote.objects.create(rma=rma, author=user, text=text.strip())
@@ -30,10 +36,18 @@ def history_add_note(rma: Return, user, text: str) -> ReturnNote:
 
 
 def history_record_email(
-    *, rma_id: int, state: str, to: str, subject: str, attempt: int, error: str = ""
+    *,
+    rma_id: int,
+    state: str,
+    to: str,
+    subject: str,
+    attempt: int,
+    error: str = "",
+    email_id: int | None = None,
 ) -> HistoryEntry | None:
     """Append an e-mail's delivery state to the return's history (queued, sent, retrying,
-    failed with the error), so the page shows every attempt. Runs in the transaction of
+    failed with the error), so the page can show what became of each e-mail (`email_id`,
+    its outbox id, tells the e-mails apart). Runs in the transaction of
     whoever changed the e-mail's state; unknown states, and references to returns that do
     not exist, record nothing."""
     kind = EMAIL_STATES.get(state)
@@ -42,5 +56,11 @@ def history_record_email(
     return HistoryEntry.objects.create(
         rma_id=rma_id,
         kind=kind,
-        data={"to": to, "subject": subject, "attempt": attempt, "error": error[:1000]},
+        data={
+            "email": email_id,
+            "to": to,
+            "subject": subject,
+            "attempt": attempt,
+            "error": error[:1000],
+        },
     )

@@ -24,12 +24,18 @@ from orders.exceptions import OrderNotFound
 from orders.models import Customer, Order, OrderLine
 
 from .. import selectors, workflow
-from ..emails import queue_request_email, queue_status_email
+from ..emails import (
+    queue_created_email,
+    queue_message_email,
+    queue_request_confirmation,
+    queue_request_email,
+    queue_status_email,
+)
 from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotAllowed
-from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine
+from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnRequest
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
-from .history import history_add_note, history_record
+from .history import history_add_message, history_add_note, history_record
 
 Kind = HistoryEntry.Kind
 REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
@@ -53,13 +59,16 @@ def return_create(
     request_token: uuid.UUID | None = None,
 ) -> Return:
     """Create a return in status New with one line per order line in `quantities`
-    ({order line id: quantity}).
+    ({order line id: quantity}). A return of origin customer also records what the customer
+    asked for (lines, reason, wished action, comment) as their request, written once.
 
     Locks the order row first, so two creations for the same order run one after the
-    other and can never hold more of a line than was bought (the check constraint on
-    OrderLine.returned_quantity backs this up in the database). `request_token` is the
-    customer's one-time form token (see return_request). Update stock is off whatever
-    was asked while stock is linked to a point of sale.
+    other and can never hold more of a line than was shipped (the check constraints on
+    OrderLine.returned_quantity back this up in the database). An order that was
+    cancelled, awaits payment or has not shipped is refused (ReturnsNotAllowed, saying
+    why; returns.workflow.order_refusal), whoever asks. `request_token` is the customer's
+    one-time form token (see return_request). Update stock is off whatever was asked while
+    stock is linked to a point of sale.
     """
     quantities = {int(pk): int(qty) for pk, qty in quantities.items() if qty}
     if not quantities:
@@ -67,7 +76,10 @@ def return_create(
     workflow.check_choice(reason, kind=REASON, field="reason", required=True)
     workflow.check_choice(action, kind=ACTION, field="action")
     with transaction.atomic():
-        _lock_order(order.pk)
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        refusal = workflow.order_refusal(order_status=order.status, has_shipped=order.has_shipped)
+        if refusal:
+            raise ReturnsNotAllowed(refusal)
         lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=quantities)}
         if set(lines) != set(quantities):
             raise InvalidReturnInput(_("A chosen line is not part of this order."))
@@ -75,7 +87,7 @@ def return_create(
             line = lines[pk]
             workflow.check_quantity(
                 quantity,
-                ordered=line.quantity,
+                shipped=line.shipped_quantity,
                 held=line.returned_quantity,
                 held_before=0,
                 title=line.title,
@@ -101,6 +113,19 @@ def return_create(
         ReturnLine.objects.bulk_create(
             [ReturnLine(rma=rma, order_line_id=pk, quantity=qty) for pk, qty in quantities.items()]
         )
+        if origin == Return.Origin.CUSTOMER:
+            # What the customer asked for, kept as they sent it: staff change the return's
+            # own fields from here on, never this (returns.models.ReturnRequest).
+            ReturnRequest.objects.create(
+                rma=rma,
+                created_at=now,
+                lines=[[pk, qty] for pk, qty in quantities.items()],
+                reason=reason.entry,
+                reason_text=rma.reason_text,
+                action=action.entry,
+                action_text=rma.action_text,
+                comment=customer_comment,
+            )
         for pk, quantity in quantities.items():
             OrderLine.objects.filter(pk=pk).update(
                 returned_quantity=F("returned_quantity") + quantity
@@ -122,7 +147,7 @@ def return_create(
         if staff_note.strip():
             history_add_note(rma, user, staff_note)
         if notify_customer:
-            queue_status_email(rma)
+            queue_created_email(rma)
         return rma
 
 
@@ -153,8 +178,10 @@ def return_request(
     Another customer's order is OrderNotFound (a 404 from outside, as everywhere on the
     customer's side).
 
-    The return is created in New, origin customer, `comment` as its customer comment. The
-    shop's "new return request" e-mail is recorded in the same transaction.
+    The return is created in New, origin customer, `comment` as its customer comment, and
+    what the customer sent is kept as their request. The customer's confirmation (what
+    happens next, where the parcel goes) and the shop's "new return request" e-mail are
+    recorded in the same transaction.
     """
     try:
         with transaction.atomic():
@@ -185,6 +212,7 @@ def return_request(
                 customer_comment=comment.strip(),
                 request_token=token,
             )
+            queue_request_confirmation(rma)
             queue_request_email(rma)
             return rma, True
     except IntegrityError:
@@ -273,7 +301,7 @@ def return_change(
                 data={"notify": notify_customer},
             )
         if changes:
-            history_record(rma, Kind.UPDATED, user, data={"fields": _describe(changes)})
+            history_record(rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)})
         quantity_changes = [
             {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
             for line in lines
@@ -284,9 +312,44 @@ def return_change(
         _reconcile_stock(rma, lines, new_quantities, user=user, pos_linked=pos_linked)
         if staff_note.strip():
             history_add_note(rma, user, staff_note)
-        if notify_customer and new_status != old_status:
+        if workflow.status_email_due(
+            notify=notify_customer, old_status=old_status, new_status=new_status
+        ):
             queue_status_email(rma)
         return rma
+
+
+# --- A message to the customer --------------------------------------------------------------
+
+MESSAGE_LIMIT = 5000
+
+
+def return_message_send(*, rma: Return, user, text: str) -> HistoryEntry:
+    """Staff write to the customer about their return: an e-mail in the customer's
+    language through the outbox, and the message in the return's history, which the
+    customer's page shows too.
+
+    Under the return's row lock (so it lands in the history between the saves around it);
+    the return itself does not change, so a colleague's open form stays valid. An empty or
+    overlong message is refused (InvalidReturnInput). The e-mail is recorded in the same
+    transaction and delivered after commit."""
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise InvalidReturnInput(_("Write a message first."), field="text")
+    if len(text) > MESSAGE_LIMIT:
+        raise InvalidReturnInput(
+            _("A message is at most %(limit)s characters.") % {"limit": MESSAGE_LIMIT},
+            field="text",
+        )
+    with transaction.atomic():
+        rma = (
+            Return.objects.select_for_update(of=("self",))
+            .select_related("customer__user", "order")
+            .get(pk=rma.pk)
+        )
+        entry = history_add_message(rma, user, text=text, to=rma.customer.user.email)
+        queue_message_email(rma, text)
+        return entry
 
 
 # --- Steps of the services above ------------------------------------------------------------
@@ -337,7 +400,7 @@ def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str)
             order_line = fresh[line.order_line_id]
             workflow.check_quantity(
                 held_after[line.pk],
-                ordered=order_line.quantity,
+                shipped=order_line.shipped_quantity,
                 held=order_line.returned_quantity,
                 held_before=held_before[line.pk],
                 title=order_line.title,
@@ -396,10 +459,25 @@ def _field_values(reason, action, customer_comment, update_stock, *, pos_linked)
     return values
 
 
-def _describe(changes: dict) -> dict:
-    """{field: [old, new]} as the history keeps it: catalog entries by name."""
+def _describe(rma: Return, changes: dict) -> dict:
+    """{field: [old, new]} as the history keeps it. A reason or an action is one field,
+    whether chosen or typed ("Return action: Refund → Send size L"); a catalog entry is
+    kept with its names, so the history reads in every reader's language."""
 
     def plain(value):
-        return value.name if isinstance(value, CatalogEntry) else value
+        if isinstance(value, CatalogEntry):
+            return {"entry": value.pk, "name": value.name, "names": dict(value.names or {})}
+        return value
 
-    return {field: [plain(old), plain(new)] for field, (old, new) in changes.items()}
+    described = {}
+    for name, (old, new) in changes.items():
+        if name in ("reason", "action", "reason_text", "action_text"):
+            # An entry and a text are never both set; a field left as it was is as it is.
+            choice, text = name.removesuffix("_text"), name.removesuffix("_text") + "_text"
+            entry_old = changes[choice][0] if choice in changes else getattr(rma, choice)
+            text_old = changes[text][0] if text in changes else getattr(rma, text)
+            entry_new, text_new = getattr(rma, choice), getattr(rma, text)
+            described[choice] = [plain(entry_old) or text_old, plain(entry_new) or text_new]
+        else:
+            described[name] = [plain(old), plain(new)]
+    return described

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import OrderLine
+from returns import services
 from returns.models import Return, Status
 
 from .helpers import docs_screenshot, fatal_violations, log_in, screenshot
@@ -32,13 +33,28 @@ def _give_the_customer_returns(shop):
     # form also shows a line with nothing left to return, a disabled field), and one the
     # shop created for an older order and has finished.
     older_line = OrderLine.objects.get(order__number="ORD-0987")
+    approved = make_return(
+        shop, shop.shirt, quantity=1, status=Status.APPROVED, comment="Sleeves too short."
+    )
+    # A message from the shop on it: the customer's page shows it in the history.
+    services.return_message_send(
+        rma=approved, user=shop.staff, text="Your parcel arrived; we are checking it."
+    )
     shop.returns += [
-        make_return(shop, shop.shirt, quantity=1, status=Status.APPROVED),
+        approved,
         make_return(shop, shop.sneakers, quantity=1, reason="Defective"),
         make_return(
             shop, older_line, status=Status.CREDITED, reason="Too large", origin=Return.Origin.STAFF
         ),
     ]
+
+
+def _shop_created(shop):
+    return next(
+        rma
+        for rma in shop.returns
+        if rma.customer_id == shop.customer.pk and rma.origin == Return.Origin.STAFF
+    )
 
 
 # role: [(page name, its address, the README's screenshot name or None)]
@@ -84,6 +100,11 @@ PAGES = {
         (
             "customer-return-page",
             lambda shop: f"/account/returns/{_customers_own(shop).pk}/",
+            None,
+        ),
+        (
+            "customer-return-page-shop-created",
+            lambda shop: f"/account/returns/{_shop_created(shop).pk}/",
             None,
         ),
         # ORD-1010 has not shipped: the page that says why a return cannot be requested.

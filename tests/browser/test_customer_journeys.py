@@ -37,8 +37,12 @@ def open_request_form(page, order_number: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Request return")
 
 
-def only_message_to(smtp_server, address: str):
-    messages = [message for message in smtp_server.messages if message["To"] == address]
+def only_message_to(smtp_server, address: str, subject: str = ""):
+    messages = [
+        message
+        for message in smtp_server.messages
+        if message["To"] == address and message["Subject"].startswith(subject)
+    ]
     assert len(messages) == 1, [(m["To"], m["Subject"]) for m in smtp_server.messages]
     return messages[0]
 
@@ -96,22 +100,26 @@ def test_a_customer_requests_a_return_staff_approve_it_and_the_customer_is_told(
     expect(staff.get_by_role("status")).to_contain_text(f"Return {number} saved.")
     expect(staff.get_by_role("heading", level=1)).to_contain_text("Return approved")
     expect(history_entry(staff, "Stock updated")).to_contain_text("LIN-M: 2 back in stock")
-    expect(history_entry(staff, f"E-mail to {customer_email} queued")).to_be_visible()
+    status_email = f"Your return {number}: Return approved"
+    queued = history_entry(staff, f"E-mail to {customer_email} queued")
+    expect(queued.filter(has_text=status_email)).to_be_visible()
 
-    # The worker delivers both e-mails: the shop's "new request" and the customer's news.
+    # The worker delivers the three e-mails: the shop's "new request", the customer's
+    # confirmation of it and their news.
     assert smtp_server.messages == []  # nothing is sent inside a web request
     run_worker()
     to_shop = only_message_to(smtp_server, SHOP_EMAIL)
     assert to_shop["Subject"] == f"New return request {number} (order {shop.order.number})"
     assert f"{live_server.url}/backoffice/returns/" in plain_text(to_shop)
-    to_customer = only_message_to(smtp_server, customer_email)
-    assert to_customer["Subject"] == f"Your return {number}: Return approved"
-    assert len(smtp_server.messages) == 2
+    confirmation = only_message_to(smtp_server, customer_email, "We received your return")
+    assert number in confirmation["Subject"]
+    to_customer = only_message_to(smtp_server, customer_email, "Your return")
+    assert to_customer["Subject"] == status_email
+    assert len(smtp_server.messages) == 3
 
     staff.reload()
-    expect(history_entry(staff, f"E-mail to {customer_email} sent")).to_contain_text(
-        f"Your return {number}: Return approved"
-    )
+    sent = history_entry(staff, f"E-mail to {customer_email} sent")
+    expect(sent.filter(has_text=status_email)).to_be_visible()
     expect(history_entry(staff, f"E-mail to {SHOP_EMAIL} sent")).to_be_visible()
     screenshot(staff, "return-page-customer-notified")
 

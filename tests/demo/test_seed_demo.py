@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from accounts.models import User
 from inventory.models import StockMovement, Variant
@@ -65,3 +65,62 @@ def test_the_demo_customer_can_see_every_eligibility_answer(settings):
     assert any(reason.startswith("The return period for this order ended on") for reason in reasons)
     assert any(reason.startswith("This order has not shipped yet.") for reason in reasons)
     assert customer.returns.exists()
+
+
+@pytest.fixture
+def demo_shop(settings, db):
+    settings.DEBUG = True
+    call_command("seed_demo", "--customers", "10", "--orders", "60", "--returns", "60")
+
+
+def test_nothing_in_the_demo_is_dated_in_the_future_or_before_the_stock_it_moves(demo_shop):
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from returns.models import HistoryEntry, Return
+
+    now = timezone.now()
+    assert not Return.objects.filter(created_at__gt=now).exists()
+    assert not Return.objects.filter(updated_at__gt=now).exists()
+    assert not HistoryEntry.objects.filter(created_at__gt=now).exists()
+    assert not StockMovement.objects.filter(created_at__gt=now).exists()
+    assert not Order.objects.filter(shipped_at__gt=now).exists()
+    for rma in Return.objects.select_related("order"):
+        assert rma.order.shipped_at <= rma.created_at <= rma.updated_at
+    opening = StockMovement.objects.filter(kind="received").aggregate(last=Max("created_at"))
+    first_return_movement = StockMovement.objects.exclude(kind="received").aggregate(
+        first=Min("created_at")
+    )
+    assert opening["last"] < first_return_movement["first"]
+
+
+def test_demo_comments_match_their_reasons(demo_shop):
+    from demo.catalog import STORIES
+    from returns.models import Return
+
+    commented = Return.objects.exclude(customer_comment="").select_related("reason")
+    assert commented.exists()
+    for rma in commented:
+        comments, wishes = STORIES[rma.reason.name]
+        assert rma.customer_comment in comments
+        assert rma.action.name in wishes
+
+
+def test_the_demo_outbox_has_a_failed_email_to_resend(demo_shop, client):
+    from notifications.models import OutgoingEmail
+
+    failed = OutgoingEmail.objects.get(state="failed")
+    assert "550" in failed.last_error
+    client.login(username="admin@example.com", password="admin")
+    assert client.post(f"/backoffice/outbox/{failed.pk}/resend/").status_code == 302
+    assert OutgoingEmail.objects.get(pk=failed.pk).state == "queued"
+
+
+def test_the_demo_admin_can_log_in_to_the_django_admin(demo_shop, client):
+    response = client.post(
+        "/django-admin/login/?next=/django-admin/",
+        {"username": "admin@example.com", "password": "admin", "next": "/django-admin/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/django-admin/"
+    assert "Site administration" in response.text

@@ -12,8 +12,19 @@ from notifications.services import email_queue
 
 def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults():
     events = {event.name: event for event in registry.all_events()}
-    assert events["return_status_changed"].recipient == "customer"
-    assert events["return_requested"].recipient == "shop"
+    recipients = {name: event.recipient for name, event in events.items()}
+    assert recipients == {
+        "return_status_changed": "customer",
+        "return_request_received": "customer",
+        "return_created": "customer",
+        "return_message": "customer",
+        "return_requested": "shop",
+    }
+    extra = {
+        "return_request_received": {"return_address", "return_instructions"},
+        "return_created": {"return_address", "return_instructions"},
+        "return_message": {"message"},
+    }
     for event in events.values():
         assert set(event.placeholders) == {
             "customer_name",
@@ -22,13 +33,14 @@ def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults(
             "status",
             "shop_name",
             "return_url",
+            *extra.get(event.name, ()),
         }
-        for language, _label in settings.LANGUAGES:
+        for language in ("en", "nl", "de", "fr"):
             subject, body = event.default_texts(language)
             assert subject and body
 
 
-@pytest.mark.parametrize("name", ["return_status_changed", "return_requested"])
+@pytest.mark.parametrize("name", [event.name for event in registry.all_events()])
 def test_the_sample_link_of_the_preview_is_a_page_that_exists(name):
     url = registry.get(name).sample("en")["return_url"]
     assert url.startswith(settings.SITE_URL)

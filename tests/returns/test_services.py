@@ -157,8 +157,12 @@ def test_field_changes_are_recorded_with_old_and_new_values(line, make_return, s
         customer_comment="It is blue, not green",
     )
     event = HistoryEntry.objects.get(rma=rma, kind="updated")
-    assert event.data["fields"]["reason_text"] == ["", "Colour differs"]
-    assert event.data["fields"]["action"] == [None, "Send a larger size"]
+    # A reason or an action is one field, old → new, whether chosen or typed.
+    assert set(event.data["fields"]) == {"reason", "action", "customer_comment"}
+    old_reason, new_reason = event.data["fields"]["reason"]
+    assert (old_reason["name"], new_reason) == ("Too small", "Colour differs")
+    old_action, new_action = event.data["fields"]["action"]
+    assert (old_action, new_action["entry"], new_action["name"]) == ("", action.pk, action.name)
     assert event.data["fields"]["customer_comment"] == ["", "It is blue, not green"]
 
 
@@ -372,10 +376,37 @@ def test_the_return_address_and_instructions_per_language_are_kept_and_audited(s
     assert saved.return_instructions == {"en": "Put the slip in the box."}
     assert saved.instructions_in("nl") == "Put the slip in the box."  # the shop's language
     first = AuditEntry.objects.get(area="settings.returns")
-    assert set(first.changes) == {"return_address", "return_instructions"}
+    assert set(first.changes) == {"return_address", "return_instructions:en"}
     services.return_settings_update(
         actor=shop_admin, return_instructions={"en": "Slip in the box.", "nl": "Bon in de doos."}
     )
     assert ReturnSettings.objects.get(pk=1).instructions_in("nl") == "Bon in de doos."
     with pytest.raises(exceptions.InvalidSettings):
         services.return_settings_update(actor=shop_admin, return_instructions={"xx": "?"})
+
+
+def test_a_reason_or_action_change_reads_as_one_line_old_to_new(line, make_return, staff, action):
+    from returns.history import history_lines
+    from returns.selectors import return_history
+
+    rma = make_return(line, action=services.Choice(entry=action))
+    services.return_change(
+        rma=rma, user=staff, version=rma.version, action=services.Choice(text="Send size L")
+    )
+    [updated] = [
+        item for item in history_lines(return_history(rma)) if item.entry.kind == "updated"
+    ]
+    assert updated.details == ["Return action: Send a larger size → Send size L"]
+
+
+def test_history_written_before_choices_were_one_field_still_reads_as_one_line(line, make_return):
+    from returns.history import history_lines
+    from returns.models import HistoryEntry
+
+    rma = make_return(line)
+    legacy = HistoryEntry.objects.create(
+        rma=rma,
+        kind="updated",
+        data={"fields": {"action": ["Refund", None], "action_text": ["", "Send size L"]}},
+    )
+    assert history_lines([legacy])[0].details == ["Return action: Refund → Send size L"]

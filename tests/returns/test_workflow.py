@@ -127,12 +127,12 @@ def test_the_stock_rule_table(status, update_stock, pos_linked, expected):
 def test_the_quantity_rule():
     from returns.workflow import check_quantity, holds_quantity
 
-    check_quantity(2, ordered=5, held=3, held_before=0, title="Shirt")
-    check_quantity(4, ordered=5, held=3, held_before=2, title="Shirt")  # its own 2 count
+    check_quantity(2, shipped=5, held=3, held_before=0, title="Shirt")
+    check_quantity(4, shipped=5, held=3, held_before=2, title="Shirt")  # its own 2 count
     with pytest.raises(exceptions.QuantityNotReturnable, match="Only 2 of “Shirt”"):
-        check_quantity(3, ordered=5, held=3, held_before=0, title="Shirt")
+        check_quantity(3, shipped=5, held=3, held_before=0, title="Shirt")
     with pytest.raises(exceptions.InvalidReturnInput):
-        check_quantity(0, ordered=5, held=0, held_before=0, title="Shirt")
+        check_quantity(0, shipped=5, held=0, held_before=0, title="Shirt")
     assert [s for s in Status.values if not holds_quantity(s)] == ["rejected", "cancelled"]
 
 
@@ -143,6 +143,7 @@ def test_eligibility_is_decided_from_plain_values():
 
     base = {
         "allow_returns": True,
+        "order_status": "delivered",
         "shipped_on": date(2026, 11, 1),
         "today": date(2026, 11, 15),
         "window_days": 14,
@@ -153,6 +154,9 @@ def test_eligibility_is_decided_from_plain_values():
     refusals = {
         "allow_returns": {"allow_returns": False},
         "not shipped": {"shipped_on": None},
+        "cancelled": {"order_status": "cancelled"},
+        "awaiting payment": {"order_status": "pending"},
+        "paid, not shipped": {"order_status": "paid"},
         "period over": {"today": date(2026, 11, 16)},
         "nothing left": {"returnable": {}},
     }

@@ -265,6 +265,13 @@ ROUTES: list[Route] = [
         data=_return_change,
     ),
     Route(
+        "backoffice/returns/<int:pk>/message/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"text": "Your parcel arrived today."},
+    ),
+    Route(
         "backoffice/orders/<str:number>/create-return/",
         get=backoffice(),
         post=backoffice(REDIRECT),

@@ -147,6 +147,7 @@ FORM_TARGETS: list[FormTarget] = [
         lambda w: {
             "kind": "reason",
             "reason-name": "Arrived late",
+            "reason-name_nl": "Te laat aangekomen",
             "reason-visible_to_customers": "on",
         },
     ),
@@ -154,7 +155,18 @@ FORM_TARGETS: list[FormTarget] = [
         "catalog: edit",
         ADMIN,
         lambda w: f"/backoffice/returns/reasons-and-actions/{w.spare_reason.pk}/",
-        lambda w: {"name": "Changed my mind entirely", "active": "on", "visible_to_customers": ""},
+        lambda w: {
+            "name": "Changed my mind entirely",
+            "name_nl": "Helemaal bedacht",
+            "active": "on",
+            "visible_to_customers": "",
+        },
+    ),
+    FormTarget(
+        "message to the customer",
+        STAFF,
+        lambda w: f"/backoffice/returns/{w.return_a.pk}/message/",
+        lambda w: {"text": "We received your parcel and will check it this week."},
     ),
     FormTarget(
         "request a return",

@@ -45,7 +45,7 @@ def test_a_settings_change_shows_who_and_old_to_new(world):
     )
     assert response.status_code == 302
     newest = _rows(client.get(AUDIT).text)[0]
-    assert "Ada Admin" in newest and "account &amp; service settings" in newest
+    assert "Ada Admin" in newest and "Account &amp; service" in newest
     assert "Allow returns : on → off" in newest
     assert "Return window (days) : 30 → 14" in newest
 
@@ -57,9 +57,12 @@ def test_adding_moving_and_deleting_catalog_entries_is_recorded(world):
     client.post(f"{catalog}{world.spare_reason.pk}/move/", {"direction": "up"})
     client.post(f"{catalog}{world.spare_reason.pk}/delete/")
     rows = _rows(client.get(AUDIT).text)
+    assert "Return action “Repair it”" in rows[2] and "Created" in rows[2]
     assert "Name : — → Repair it" in rows[2]
-    assert "Position : 2 → 1" in rows[1]
-    assert "Changed my mind" in rows[0] and "Name : Changed my mind → —" in rows[0]
+    assert "Return reason “Changed my mind”" in rows[1] and "Position : 2 → 1" in rows[1]
+    # A deletion reads as one, of a reason.
+    assert "Return reason “Changed my mind” Deleted" in rows[0]
+    assert "Name : Changed my mind → —" in rows[0]
     assert all("Ada Admin" in row for row in rows[:3])
 
 
@@ -95,7 +98,9 @@ def test_a_template_edit_and_its_reset_show_who_when_and_old_to_new(world):
     assert timezone.now() - entry.created_at < timedelta(minutes=1)
     newest = _rows(client.get(AUDIT).text)[0]
     when = date_format(timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT")
-    assert newest.startswith(f"{when} Ada Admin Return status changed (to the customer) · English")
+    assert newest.startswith(
+        f"{when} Ada Admin Notification e-mails Return status changed (to the customer) · English"
+    )
     assert f"Subject : {subject} → Your return {{return_number}}" in newest
     assert f"Body : {body} → Hi {{customer_name}}" in newest
 
@@ -115,7 +120,7 @@ def test_a_resend_shows_who_which_email_and_its_state_old_to_new(world):
     assert (entry.actor, entry.model) == (world.admin, "notifications.outgoingemail")
     newest = _rows(client.get(AUDIT).text)[0]
     assert "Ada Admin" in newest
-    assert f"{world.email.subject} → {world.email.to}" in newest
+    assert f"Outbox E-mail “{world.email.subject}” to {world.email.to} Resent" in newest
     assert "State : Failed → Queued" in newest
 
 

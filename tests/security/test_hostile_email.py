@@ -4,9 +4,11 @@ strings, V1.3.11 mail injection, V1.2.1 output encoding).
 The payload tries the browser (a script, an attribute break-out), the Django template engine
 (`{{ }}`, `{% %}`) and str.format (`{x.__class__}`, `{0}`, `{:>99999999}`). It sits in the
 customer's name and, with its braces doubled as the formatter asks, in the admins' e-mail
-templates (tests/security/world.py). The e-mails take the real path: a staff member saves a
-status change with Notify customer, the customer requests a return (the shop's e-mail), an
-admin resends the e-mail the mail server refused; notifications.services.email_queue renders
+templates (tests/security/world.py), and in what admins and staff type that e-mails carry:
+the return address and instructions, a message to the customer. The e-mails take the real
+path: a staff member saves a status change with Notify customer, the customer requests a
+return (the shop's e-mail and the customer's confirmation), staff send a message, an admin
+resends the e-mail the mail server refused; notifications.services.email_queue renders
 them into the outbox and the task worker delivers them to a real SMTP server
 (tests/mail.py). In every one the payload is literal text in the text part and escaped in
 the HTML part, and nothing in it was evaluated: no secret, no object, no 100-MB padding.
@@ -18,6 +20,7 @@ from django.utils.html import escape
 
 from notifications.models import OutgoingEmail
 from orders.models import Customer
+from returns.models import ReturnSettings
 from tests.mail import run_worker
 
 from .html import csp_problems
@@ -32,6 +35,11 @@ PAYLOAD = (
 EVALUATED = ["<class ", "sql_queries", "{'"]
 
 TARGETS = {target.name: target for target in FORM_TARGETS}
+# Besides the customer's name, what staff typed that an e-mail carries (inert).
+CARRIED = {
+    "return_request_received": [f"{PAYLOAD} Dock 4", f"{PAYLOAD} Bon erin."],
+    "return_message": [f"{PAYLOAD} Hello"],
+}
 
 
 def _post(world, role, target_name):
@@ -77,21 +85,35 @@ def test_every_email_of_a_hostile_shop_carries_the_payload_inert(smtp_server):
     # shop's e-mail and the resent one from the admins' English texts (the payload in them).
     Customer.objects.filter(pk=world.customer_a.pk).update(language="nl")
 
+    # Where the parcel goes, typed by an admin (the customer's confirmation carries it).
+    ReturnSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "return_address": f"{PAYLOAD} Dock 4",
+            "return_instructions": {"nl": f"{PAYLOAD} Bon erin."},
+        },
+    )
+
     _post(world, STAFF, "return form")  # a status change with Notify customer
-    _post(world, CUSTOMER_A, "request a return")  # the shop's "new return request"
+    # The shop's "new return request", and the customer's confirmation of it.
+    _post(world, CUSTOMER_A, "request a return")
+    message = world.clients[STAFF].post(
+        f"/backoffice/returns/{world.return_a.pk}/message/", {"text": f"{PAYLOAD} Hello"}
+    )
+    assert message.status_code == 302
     resend = world.clients[ADMIN].post(f"/backoffice/outbox/{world.email.pk}/resend/")
     assert resend.status_code == 302
     run_worker()
 
     rows = {email.message_id: email for email in OutgoingEmail.objects.all()}
-    assert len(rows) == len(smtp_server.messages) == 3
+    assert len(rows) == len(smtp_server.messages) == 5
     problems = []
     kinds = []
     for message in smtp_server.messages:
         email = rows[message["Message-ID"]]
         assert message["X-Envelope-To"] == email.to
         kinds.append((email.event, email.language))
-        expected = [name]
+        expected = [name, *CARRIED.get(email.event, [])]
         if email.language == "en":  # from the admins' texts: the payload is the text itself
             expected.append(PAYLOAD)
             if not message["Subject"].startswith(PAYLOAD):
@@ -102,6 +124,8 @@ def test_every_email_of_a_hostile_shop_carries_the_payload_inert(smtp_server):
         ]
     assert not problems, "\n".join(problems)
     assert sorted(kinds) == [
+        ("return_message", "nl"),
+        ("return_request_received", "nl"),
         ("return_requested", "en"),
         ("return_status_changed", "en"),  # the world's, resent
         ("return_status_changed", "nl"),

@@ -33,7 +33,8 @@ TEMPLATE_LIST = "backoffice/settings/notification-emails/"
 TEMPLATE_EDIT = "backoffice/settings/notification-emails/<slug:event>/<slug:language>/"
 REQUEST_FORM = "account/orders/<str:number>/request-return/"
 SHOWN_ON = {
-    "customer comment": {"backoffice/returns/<int:pk>/"},
+    # return_a's comment is what customer A wrote in their request: theirs to read back.
+    "customer comment": {"backoffice/returns/<int:pk>/", "account/returns/<int:pk>/"},
     "staff note": {"backoffice/returns/<int:pk>/"},
     "reason text": {
         "backoffice/returns/",
@@ -83,9 +84,10 @@ SHOWN_ON = {
 }
 
 # Texts a customer must never see on their pages (SPEC §2.2: backoffice users only). The
-# world's return_a came from the customer, so its typed action is the customer's own wish
-# and may be shown back to them; a staff-typed action is covered in tests/returns.
-BACKOFFICE_ONLY = ["staff note", "customer comment", "delivery error"]
+# world's return_a came from the customer, so its typed reason, action and comment are the
+# customer's own request and may be shown back to them; return_b's comment was typed by
+# staff. Every staff-editable field is covered in tests/returns/test_customer_view.py.
+BACKOFFICE_ONLY = ["staff note", "staff-typed comment", "delivery error"]
 
 PAGES = pages()
 
@@ -243,14 +245,20 @@ def test_accepted_text_is_stored_and_shown_exactly_as_typed(world, name):
         **FORM_TARGETS[0].valid(world),
         "reason_text": value,
         "action_text": value,
-        "customer_comment": value,
         "staff_note": value,
     }
     assert client.post(url, data).status_code == 302
     rma = Return.objects.get(pk=world.return_a.pk)
     # Forms trim leading and trailing whitespace; nothing else changes.
-    assert rma.reason_text == rma.action_text == rma.customer_comment == value.strip()
+    assert rma.reason_text == rma.action_text == value.strip()
     assert rma.notes.order_by("pk").last().text == value.strip()
     page = client.get(url).text
     assert escape(value.strip()) in page
     assert csp_problems(page) == []
+    # The customer comment of a return staff create (what the customer told them).
+    create = f"/backoffice/orders/{world.order_a.number}/create-return/"
+    created = client.post(create, {**FORM_TARGETS[1].valid(world), "customer_comment": value})
+    assert created.status_code == 302
+    assert Return.objects.order_by("pk").last().customer_comment == value.strip()
+    page = client.get(created.url).text
+    assert escape(value.strip()) in page

@@ -48,8 +48,8 @@ class World:
     reason: CatalogEntry  # in use by return_b, so it cannot be deleted
     action: CatalogEntry
     spare_reason: CatalogEntry  # used by nothing: it can be moved and deleted
-    return_a: Return  # customer A's, with a typed reason and action
-    return_b: Return  # customer B's, with catalog entries
+    return_a: Return  # customer A's request, with a typed reason and action
+    return_b: Return  # customer B's, created by staff, with catalog entries
     note: ReturnNote
     email: OutgoingEmail  # the status e-mail of return_a, refused by the mail server
     texts: dict[str, str] = field(default_factory=dict)
@@ -160,6 +160,7 @@ def build_world(text: str = "") -> World:
         origin=Return.Origin.STAFF,
         reason=return_services.Choice(entry=reason),
         action=return_services.Choice(entry=action),
+        customer_comment=t("staff-typed comment", "Phoned in: wants a refund.", 5000),
     )
     # The admins' own texts of both e-mails in English (Settings > Notification e-mails), so
     # that Reset to default has something to reset. The world's e-mail is rendered from one.

@@ -53,9 +53,11 @@ class Command(BaseCommand):
         self.step("customers", builders.ensure_customers, options["customers"], rng)
         self.step("orders", builders.ensure_orders, options["orders"], variants, rng)
         self.step("return reasons and actions", builders.ensure_return_catalog)
+        self.step("return address", builders.ensure_return_settings)
         self.step("demo returns", builders.ensure_demo_returns, users, rng)
         if options["returns"]:
             self.step("returns", builders.ensure_returns, options["returns"], rng)
+        self.step("a refused e-mail", builders.ensure_failed_email)
         self.stdout.write(f"  in all: {time.monotonic() - started:.1f}s")
         self.print_logins()
 
