@@ -46,6 +46,10 @@ PARCEL_PLACEHOLDERS = {
         "What to put in the parcel and how to send it, in the e-mail's language "
         "(Settings > Account & service)."
     ),
+    "slip_url": _(
+        "The address of the return slip (a PDF in the customer's language) to print and "
+        "put in the parcel."
+    ),
 }
 MESSAGE_PLACEHOLDERS = {
     **PLACEHOLDERS,
@@ -88,6 +92,7 @@ def _sample(language: str, *, path: str) -> dict[str, str]:
         "return_address": _SAMPLE_ADDRESS,
         "return_instructions": _SAMPLE_INSTRUCTIONS.get(language, _SAMPLE_INSTRUCTIONS["en"]),
         "message": _SAMPLE_MESSAGES.get(language, _SAMPLE_MESSAGES["en"]),
+        "slip_url": settings.SITE_URL + reverse("returns:account-list") + "123/slip.pdf",
     }
 
 
@@ -152,7 +157,8 @@ REQUEST_RECEIVED = register(
                 "Thank you for your return request {return_number} for order "
                 "{order_number}. We have received it.\n\n"
                 "What happens next:\n"
-                "1. Pack the items you are returning, with everything that came with them.\n"
+                "1. Pack the items you are returning, with everything that came with them, "
+                "and the return slip:\n{slip_url}\n"
                 "2. Send the parcel to:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "3. Once the parcel has arrived, we check the items and let you know by "
@@ -166,7 +172,8 @@ REQUEST_RECEIVED = register(
                 "Bedankt voor uw retouraanvraag {return_number} voor bestelling "
                 "{order_number}. We hebben deze ontvangen.\n\n"
                 "Zo gaat het verder:\n"
-                "1. Verpak de artikelen die u retourneert, met alles wat erbij hoorde.\n"
+                "1. Verpak de artikelen die u retourneert, met alles wat erbij hoorde, en de "
+                "retourbon:\n{slip_url}\n"
                 "2. Stuur het pakket naar:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "3. Zodra het pakket binnen is, controleren we de artikelen en laten we het u "
@@ -180,7 +187,8 @@ REQUEST_RECEIVED = register(
                 "vielen Dank für Ihre Retourenanfrage {return_number} zur Bestellung "
                 "{order_number}. Wir haben sie erhalten.\n\n"
                 "So geht es weiter:\n"
-                "1. Verpacken Sie die Artikel, die Sie zurücksenden, mit allem, was dazugehört.\n"
+                "1. Verpacken Sie die Artikel, die Sie zurücksenden, mit allem, was dazugehört, "
+                "und dem Retourenschein:\n{slip_url}\n"
                 "2. Senden Sie das Paket an:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "3. Sobald das Paket bei uns eingetroffen ist, prüfen wir die Artikel und "
@@ -195,7 +203,7 @@ REQUEST_RECEIVED = register(
                 "{order_number}. Nous l'avons bien reçue.\n\n"
                 "Voici la suite :\n"
                 "1. Emballez les articles que vous retournez, avec tout ce qui les "
-                "accompagnait.\n"
+                "accompagnait, et le bon de retour :\n{slip_url}\n"
                 "2. Envoyez le colis à l'adresse suivante :\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "3. Dès réception du colis, nous vérifions les articles et vous informons "
@@ -219,7 +227,8 @@ CREATED = register(
                 "We created return {return_number} for you",
                 "Dear {customer_name},\n\n"
                 "We have created return {return_number} for your order {order_number}.\n\n"
-                "Please send the items to:\n{return_address}\n\n"
+                "Please print the return slip and put it in the parcel:\n{slip_url}\n\n"
+                "Send the items to:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "Once the parcel has arrived, we check the items and let you know by "
                 "e-mail.\n\n"
@@ -231,6 +240,7 @@ CREATED = register(
                 "Beste {customer_name},\n\n"
                 "We hebben retour {return_number} aangemaakt voor uw bestelling "
                 "{order_number}.\n\n"
+                "Print de retourbon en doe hem in het pakket:\n{slip_url}\n\n"
                 "Stuur de artikelen naar:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "Zodra het pakket binnen is, controleren we de artikelen en laten we het u "
@@ -243,7 +253,9 @@ CREATED = register(
                 "Hallo {customer_name},\n\n"
                 "wir haben die Retoure {return_number} zu Ihrer Bestellung {order_number} "
                 "angelegt.\n\n"
-                "Bitte senden Sie die Artikel an:\n{return_address}\n\n"
+                "Bitte drucken Sie den Retourenschein aus und legen Sie ihn in das Paket:\n"
+                "{slip_url}\n\n"
+                "Senden Sie die Artikel an:\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "Sobald das Paket bei uns eingetroffen ist, prüfen wir die Artikel und "
                 "informieren Sie per E-Mail.\n\n"
@@ -255,7 +267,8 @@ CREATED = register(
                 "Bonjour {customer_name},\n\n"
                 "Nous avons créé le retour {return_number} pour votre commande "
                 "{order_number}.\n\n"
-                "Veuillez envoyer les articles à l'adresse suivante :\n{return_address}\n\n"
+                "Veuillez imprimer le bon de retour et le glisser dans le colis :\n{slip_url}\n\n"
+                "Envoyez les articles à l'adresse suivante :\n{return_address}\n\n"
                 "{return_instructions}\n\n"
                 "Dès réception du colis, nous vérifions les articles et vous informons par "
                 "e-mail.\n\n"
@@ -421,6 +434,7 @@ def _parcel(rma: Return) -> dict[str, object]:
     return {
         "return_address": address,
         "return_instructions": shop.instructions_in(rma.customer.language),
+        "slip_url": settings.SITE_URL + reverse("returns:account-slip", args=[rma.pk]),
     }
 
 

@@ -3,8 +3,9 @@ queries however much data there is."""
 
 import operator
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -466,3 +467,60 @@ def requested_return(*, customer: Customer, token) -> Return | None:
 def customer_catalog() -> list[CatalogEntry]:
     """The reasons and actions a customer may choose: active and visible to customers."""
     return list(catalog_entries().filter(active=True, visible_to_customers=True))
+
+
+# --- Receiving: from what a scanner typed to the return ------------------------------------
+
+
+@dataclass
+class ReceiveMatches:
+    """What a scanned or typed code names: `rma` when it is exactly one return to open,
+    else `returns` (possibly none) to choose from."""
+
+    code: str
+    rma: Return | None = None
+    returns: list = field(default_factory=list)
+
+
+def code_from_scan(text: str) -> str:
+    """The code in what a scanner typed: the slip's QR code holds the Receive address with
+    ?code=RET-…; a Code 128 barcode or a person types the code itself."""
+    text = text.strip()
+    parts = urlsplit(text)
+    if parts.scheme in ("http", "https"):
+        return (parse_qs(parts.query).get("code") or [""])[0].strip()
+    return text
+
+
+def receive_matches(text: str) -> ReceiveMatches:
+    """The return a scanned code opens: a return number (RET-000123, or its digits), a QR
+    payload (the slip's Receive address), or an order number with exactly one open return.
+    Anything else lists what it matches: the order's returns, open ones first, and a return
+    whose number the digits also are. Two indexed lookups, whatever the size of the shop."""
+    code = code_from_scan(text)[:64]
+    if not code:
+        return ReceiveMatches(code=code)
+    by_number = []
+    pk = parse_number(code)
+    if pk is not None:
+        by_number = list(return_list().filter(pk=pk))
+        if by_number and code.upper().startswith("RET"):
+            # Written as a return number: nothing else can be meant.
+            return ReceiveMatches(code=code, rma=by_number[0])
+    order_returns_found = list(
+        return_list()
+        .filter(order__number__in={code, code.upper()})
+        .order_by("-created_at", "-pk")[:RECEIVE_MATCHES]
+    )
+    open_returns = [rma for rma in order_returns_found if not workflow.is_final(rma.status)]
+    if by_number and not order_returns_found:
+        return ReceiveMatches(code=code, rma=by_number[0])
+    if not by_number and len(open_returns) == 1:
+        return ReceiveMatches(code=code, rma=open_returns[0])
+    closed = [rma for rma in order_returns_found if workflow.is_final(rma.status)]
+    found = {rma.pk: rma for rma in [*by_number, *open_returns, *closed]}
+    return ReceiveMatches(code=code, returns=list(found.values()))
+
+
+# An order has a handful of returns; the list shows at most this many.
+RECEIVE_MATCHES = 50

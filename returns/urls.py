@@ -8,6 +8,8 @@ urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),
+    path("backoffice/returns/<int:pk>/slip.pdf", views.return_slip, name="slip"),
+    path("backoffice/receive/", views.receive, name="receive"),
     path("backoffice/orders/<str:number>/create-return/", views.return_create, name="create"),
     path("backoffice/returns/reasons-and-actions/", views.catalog, name="catalog"),
     path(
@@ -33,4 +35,5 @@ urlpatterns = [
     ),
     path("account/returns/", views.account_return_list, name="account-list"),
     path("account/returns/<int:pk>/", views.account_return_detail, name="account-detail"),
+    path("account/returns/<int:pk>/slip.pdf", views.account_return_slip, name="account-slip"),
 ]

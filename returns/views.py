@@ -4,9 +4,10 @@ through selectors, write through services, turn domain errors into messages on t
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import backoffice_required, settings_required
 from core.pagination import seek_page
@@ -14,7 +15,7 @@ from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
 
-from . import history, selectors, services, workflow
+from . import history, selectors, services, slip, workflow
 from .exceptions import (
     CatalogEntryInUse,
     CatalogNameTaken,
@@ -138,6 +139,37 @@ def return_message(request, pk):
             return redirect(rma)
     return _detail_page(
         request, rma, _change_form(request, rma, data=None), message_form=message_form
+    )
+
+
+@require_GET
+@backoffice_required(perm="returns.view_return")
+def return_slip(request, pk):
+    """The return slip, for staff to print (the same document the customer gets)."""
+    return _slip_response(slip.return_slip(selectors.return_detail(pk=pk)))
+
+
+def _slip_response(document) -> HttpResponse:
+    response = HttpResponse(document.pdf, content_type="application/pdf")
+    # inline: the browser shows it with its print button; the name is the return number.
+    response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@backoffice_required(perm="returns.view_return")
+def receive(request):
+    """Receive: the field a keyboard scanner types into (every backoffice page has it at
+    the top; here it has the focus). One return named: open it. Else list the matches."""
+    text = request.GET.get("code", "")
+    found = selectors.receive_matches(text) if text.strip() else None
+    if found is not None and found.rma is not None:
+        return redirect(found.rma)
+    return render(
+        request,
+        "returns/receive.html",
+        {"code": text, "found": found, "section": "receive"},
     )
 
 
@@ -399,6 +431,14 @@ def account_return_list(request):
         request.GET.get("page")
     )
     return render(request, "returns/account_list.html", {"page": page, "section": "returns"})
+
+
+@require_GET
+@customer_required
+def account_return_slip(request, pk):
+    """The customer's return slip, to print and put in the parcel."""
+    rma = selectors.customer_return(customer=request.customer, pk=pk)
+    return _slip_response(slip.return_slip(rma))
 
 
 @customer_required

@@ -21,8 +21,8 @@ def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults(
         "return_requested": "shop",
     }
     extra = {
-        "return_request_received": {"return_address", "return_instructions"},
-        "return_created": {"return_address", "return_instructions"},
+        "return_request_received": {"return_address", "return_instructions", "slip_url"},
+        "return_created": {"return_address", "return_instructions", "slip_url"},
         "return_message": {"message"},
     }
     for event in events.values():

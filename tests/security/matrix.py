@@ -272,6 +272,14 @@ ROUTES: list[Route] = [
         data=lambda w: {"text": "Your parcel arrived today."},
     ),
     Route(
+        "backoffice/returns/<int:pk>/slip.pdf",
+        get=backoffice(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk"},
+        html=False,
+    ),
+    Route("backoffice/receive/", get=backoffice(), post=NOT_ALLOWED),
+    Route(
         "backoffice/orders/<str:number>/create-return/",
         get=backoffice(),
         post=backoffice(REDIRECT),
@@ -320,6 +328,13 @@ ROUTES: list[Route] = [
     Route("account/", get=customer()),
     Route("account/returns/", get=customer()),
     Route("account/returns/<int:pk>/", get=customer_owned(), params={"pk": "return_a.pk"}),
+    Route(
+        "account/returns/<int:pk>/slip.pdf",
+        get=customer_owned(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk"},
+        html=False,
+    ),
     Route(
         "account/orders/<str:number>/request-return/",
         get=customer_owned(),
