@@ -420,3 +420,59 @@ class ReturnSettingsForm(forms.ModelForm):
                 code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
             },
         }
+
+
+class ReturnReceiveForm(forms.Form):
+    """Receive and inspect, on the return page: per line how many arrived, their condition
+    and what happens to them. A line whose condition is left empty is not received (yet);
+    the service checks every receipt (returns.workflow.check_receipt)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rma: Return, lines, **kwargs):
+        # Its own ids: the change form on the same page has a version field too.
+        kwargs.setdefault("auto_id", "receive_%s")
+        super().__init__(*args, initial={"version": rma.version}, **kwargs)
+        self.line_groups = []
+        for line in lines:
+            label = _line_label(line.order_line)
+            names = (f"received_{line.pk}", f"condition_{line.pk}", f"disposition_{line.pk}")
+            self.fields[names[0]] = forms.IntegerField(
+                label=_("Received"),
+                min_value=0,
+                max_value=line.quantity,
+                required=False,
+                initial=line.received_quantity if line.inspected else line.quantity,
+                help_text=_("of %(quantity)s returned") % {"quantity": line.quantity},
+            )
+            self.fields[names[1]] = forms.ChoiceField(
+                label=_("Condition"),
+                choices=[("", _("— not received yet —")), *workflow.Condition.choices],
+                required=False,
+                initial=line.condition,
+            )
+            self.fields[names[2]] = forms.ChoiceField(
+                label=_("What happens to them"),
+                choices=[("", "—"), *workflow.Disposition.choices],
+                required=False,
+                initial=line.disposition,
+            )
+            self.line_groups.append((line, label, [self[name] for name in names]))
+
+    def receipts(self) -> dict:
+        """{return line id: Receipt} for the lines given a condition."""
+        data = self.cleaned_data
+        receipts = {}
+        for line, _label, _fields in self.line_groups:
+            condition = data.get(f"condition_{line.pk}") or ""
+            if not condition:
+                continue
+            received = data.get(f"received_{line.pk}")
+            if condition == workflow.Condition.MISSING and received is None:
+                received = 0
+            receipts[line.pk] = workflow.Receipt(
+                received=received if received is not None else line.quantity,
+                condition=condition,
+                disposition=data.get(f"disposition_{line.pk}") or "",
+            )
+        return receipts

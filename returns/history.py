@@ -7,7 +7,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import HistoryEntry, Return, Status
-from .workflow import CUSTOMER_HISTORY_KINDS
+from .workflow import CUSTOMER_HISTORY_KINDS, Condition, Disposition
 
 EMAIL_KINDS = frozenset(
     {
@@ -139,6 +139,34 @@ def _stock(entry):
     return _("Stock updated"), details, "history--stock"
 
 
+def _received(entry):
+    """ "LIN-M: 2 of 3 received, As new, Restock" per line; a change says what it was."""
+
+    def receipt(values, quantity) -> str:
+        received, condition, disposition = values
+        words = [
+            _("%(received)s of %(quantity)s received")
+            % {"received": received, "quantity": quantity},
+            _choice_label(Condition, condition),
+        ]
+        if disposition:
+            words.append(_choice_label(Disposition, disposition))
+        return ", ".join(words)
+
+    details = []
+    for line in entry.data.get("lines", []):
+        quantity = line.get("quantity", "?")
+        now = receipt(line.get("to") or [0, "", ""], quantity)
+        if line.get("from"):
+            now = _("%(old)s → %(new)s") % {"old": receipt(line["from"], quantity), "new": now}
+        details.append(_("%(sku)s: %(receipt)s") % {"sku": line.get("sku", ""), "receipt": now})
+    return _("Received and inspected"), details, "history--stock"
+
+
+def _choice_label(choices, code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
 def _email(entry):
     data = entry.data
     values = {
@@ -170,6 +198,7 @@ WORDING = {
     HistoryEntry.Kind.NOTE_ADDED: _note,
     HistoryEntry.Kind.MESSAGE_SENT: _message,
     HistoryEntry.Kind.STOCK_MOVED: _stock,
+    HistoryEntry.Kind.RECEIVED: _received,
     HistoryEntry.Kind.EMAIL_QUEUED: _email,
     HistoryEntry.Kind.EMAIL_SENT: _email,
     HistoryEntry.Kind.EMAIL_RETRY: _email,

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel
 
-from .workflow import MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
+from .workflow import (
+    MAX_RETURN_WINDOW_DAYS,
+    WINDOW_TOO_LONG,
+    Condition,
+    Disposition,
+    Status,
+    is_final,
+)
 
 
 class CatalogEntry(models.Model):
@@ -208,6 +215,42 @@ class ReturnLine(models.Model):
     # stock rule (returns.services) keeps it equal to `quantity` or 0; the constraints
     # make restocking more than the line holds impossible, whatever the code path.
     restocked_quantity = models.PositiveIntegerField(_("restocked"), default=0, editable=False)
+    # Receiving and inspection (returns.services.return_receive): how many items of the
+    # line arrived, what they look like and what happens to them, by whom and when. A line
+    # with received_at set restocks its received items whose disposition is restock
+    # (returns.workflow.restock_target); one never inspected restocks its quantity.
+    # Database defaults too: bulk loaders (seed_demo's COPY) name only the columns they fill.
+    received_quantity = models.PositiveIntegerField(
+        _("received"), default=0, db_default=0, editable=False
+    )
+    condition = models.CharField(
+        _("condition"),
+        max_length=8,
+        choices=Condition.choices,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    disposition = models.CharField(
+        _("disposition"),
+        max_length=10,
+        choices=Disposition.choices,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    received_at = models.DateTimeField(_("received"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("return line")
@@ -223,6 +266,22 @@ class ReturnLine(models.Model):
                 name="returns_line_restocked_within_quantity",
             ),
             models.UniqueConstraint(fields=["rma", "order_line"], name="returns_line_unique"),
+            # Never more received than returned; an inspected line never restocks more
+            # than arrived (restocked <= received <= quantity).
+            models.CheckConstraint(
+                condition=models.Q(received_quantity__lte=models.F("quantity")),
+                name="returns_line_received_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(received_at__isnull=True)
+                | models.Q(restocked_quantity__lte=models.F("received_quantity")),
+                name="returns_line_restocked_within_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(condition__in=["", *Condition.values])
+                & models.Q(disposition__in=["", *Disposition.values]),
+                name="returns_line_receipt_valid",
+            ),
         ]
 
     def __str__(self):
@@ -230,6 +289,10 @@ class ReturnLine(models.Model):
 
     def get_absolute_url(self):
         return reverse("returns:detail", args=[self.rma_id])
+
+    @property
+    def inspected(self) -> bool:
+        return self.received_at is not None
 
 
 class ReturnRequest(AppendOnlyModel):
@@ -324,6 +387,7 @@ class HistoryEntry(AppendOnlyModel):
         NOTE_ADDED = "note_added", _("Note added")
         MESSAGE_SENT = "message_sent", _("Message to the customer")
         STOCK_MOVED = "stock_moved", _("Stock moved")
+        RECEIVED = "received", _("Received and inspected")
         EMAIL_QUEUED = "email_queued", _("E-mail queued")
         EMAIL_SENT = "email_sent", _("E-mail sent")
         EMAIL_RETRY = "email_retry", _("E-mail delivery failed, retrying")

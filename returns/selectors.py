@@ -130,6 +130,19 @@ def _item_count():
     return Subquery(items, output_field=IntegerField())
 
 
+def _received_count():
+    """How many items of each return have arrived, over its inspected lines; None while no
+    line was inspected (the list then says nothing about receiving)."""
+    received = (
+        ReturnLine.objects.filter(rma=OuterRef("pk"), received_at__isnull=False)
+        .order_by()
+        .values("rma")
+        .annotate(total=Sum("received_quantity"))
+        .values("total")
+    )
+    return Subquery(received, output_field=IntegerField())
+
+
 def return_list():
     """Returns with what a list row shows: order, customer, reason and the item count."""
     # Only the columns a row shows: building fifty rows of five models is a good part of
@@ -189,7 +202,9 @@ class _ReturnRows(ValuesIterable):
 def return_rows():
     """The returns list's rows as plain values (ReturnRow): exactly the columns a row shows,
     no model objects to build and no join to the catalog (see `reason_labels`)."""
-    rows = Return.objects.annotate(item_count=_item_count()).values(*ROW_COLUMNS, "item_count")
+    rows = Return.objects.annotate(
+        item_count=_item_count(), received_count=_received_count()
+    ).values(*ROW_COLUMNS, "item_count", "received_count")
     rows._iterable_class = _ReturnRows
     return rows
 
@@ -485,7 +500,9 @@ class ReceiveMatches:
 def code_from_scan(text: str) -> str:
     """The code in what a scanner typed: the slip's QR code holds the Receive address with
     ?code=RET-…; a Code 128 barcode or a person types the code itself."""
-    text = text.strip()
+    # Scanners send control characters (a prefix, a NUL) that nobody means and
+    # PostgreSQL refuses in a query: only printable characters count.
+    text = "".join(char for char in text if char.isprintable()).strip()
     parts = urlsplit(text)
     if parts.scheme in ("http", "https"):
         return (parse_qs(parts.query).get("code") or [""])[0].strip()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),
+    path("backoffice/returns/<int:pk>/receive/", views.return_receive, name="receive-lines"),
     path("backoffice/returns/<int:pk>/slip.pdf", views.return_slip, name="slip"),
     path("backoffice/receive/", views.receive, name="receive"),
     path("backoffice/orders/<str:number>/create-return/", views.return_create, name="create"),

@@ -31,6 +31,7 @@ from .forms import (
     ReturnChangeForm,
     ReturnCreateForm,
     ReturnMessageForm,
+    ReturnReceiveForm,
     ReturnRequestForm,
     ReturnSettingsForm,
 )
@@ -173,6 +174,34 @@ def receive(request):
     )
 
 
+@require_POST
+@backoffice_required(perm="returns.change_return")
+def return_receive(request, pk):
+    """Receive and inspect: what arrived of each line, its condition and disposition."""
+    rma = selectors.return_detail(pk=pk)
+    change_form = _change_form(request, rma, data=None)
+    receive_form = ReturnReceiveForm(request.POST, rma=rma, lines=change_form.lines)
+    if receive_form.is_valid():
+        try:
+            services.return_receive(
+                rma=rma,
+                user=request.user,
+                version=receive_form.cleaned_data["version"],
+                receipts=receive_form.receipts(),
+            )
+        except ReturnChangedMeanwhile as error:
+            messages.error(request, error.message)
+            return redirect(rma)
+        except ReturnError as error:
+            receive_form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("What arrived of %(number)s is recorded.") % {"number": rma.number}
+            )
+            return redirect(rma)
+    return _detail_page(request, rma, change_form, receive_form=receive_form)
+
+
 def _change_form(request, rma: Return, *, data):
     lines = selectors.return_lines(rma)
     form = ReturnChangeForm(
@@ -187,7 +216,7 @@ def _change_form(request, rma: Return, *, data):
     return form
 
 
-def _detail_page(request, rma, form, *, can_change=True, message_form=None):
+def _detail_page(request, rma, form, *, can_change=True, message_form=None, receive_form=None):
     return render(
         request,
         "returns/return_detail.html",
@@ -197,6 +226,7 @@ def _detail_page(request, rma, form, *, can_change=True, message_form=None):
             "lines": form.lines,
             "request_view": selectors.request_view(rma, form.lines),
             "message_form": message_form or ReturnMessageForm(),
+            "receive_form": receive_form or ReturnReceiveForm(rma=rma, lines=form.lines),
             "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
             "section": "returns",

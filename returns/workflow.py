@@ -165,18 +165,87 @@ def update_stock_applies(*, pos_linked: bool) -> bool:
 
 
 def restock_target(
-    *, status: str, update_stock: bool, pos_linked: bool, quantity: int, skipped: bool = False
+    *,
+    status: str,
+    update_stock: bool,
+    pos_linked: bool,
+    quantity: int,
+    skipped: bool = False,
+    received: int | None = None,
+    disposition: str = "",
 ) -> int:
-    """How many items of a return line the stock ledger must hold as restocked: the line's
-    quantity while the return is approved, repaired or credited with Update stock on and
-    stock not linked to a point of sale; else none. A return approved while stock was
-    linked to a point of sale (`skipped`) holds none: the point of sale took that stock in.
-    A save that moves stock posts the difference (see stock_save_relevant)."""
+    """How many items of a return line the stock ledger must hold as restocked, while the
+    return is approved, repaired or credited with Update stock on and stock not linked to
+    a point of sale (else none): for a line that was received and inspected (`received` is
+    not None), the received items whose disposition is restock (repaired or written off
+    items never restock); for a line nobody inspected, its quantity, as before receiving
+    existed. A return approved while stock was linked to a point of sale (`skipped`) holds
+    none: the point of sale took that stock in. A save that moves stock posts the
+    difference (see stock_save_relevant)."""
     if skipped:
         return 0
     if status in RESTOCK_STATUSES and update_stock and update_stock_applies(pos_linked=pos_linked):
-        return quantity
+        if received is None:
+            return quantity
+        return received if disposition == Disposition.RESTOCK else 0
     return 0
+
+
+# --- Receiving and inspection ---------------------------------------------------------------
+
+
+class Condition(models.TextChoices):
+    """What a received item looks like (Magento's item condition; Loop's grading)."""
+
+    AS_NEW = "as_new", gettext_lazy("As new")
+    OPENED = "opened", gettext_lazy("Opened")
+    DAMAGED = "damaged", gettext_lazy("Damaged")
+    MISSING = "missing", gettext_lazy("Missing")
+
+
+class Disposition(models.TextChoices):
+    """What happens to received items (Shopify's dispositions, per line)."""
+
+    RESTOCK = "restock", gettext_lazy("Restock")
+    REPAIR = "repair", gettext_lazy("Repair")
+    WRITE_OFF = "write_off", gettext_lazy("Write off")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What staff found of one return line: `received` items in `condition`, to go to
+    `disposition` ("" when none arrived)."""
+
+    received: int
+    condition: str
+    disposition: str = ""
+
+
+def check_receipt(*, received: int, quantity: int, condition: str, disposition: str) -> None:
+    """A line's receipt: between 0 and the line's quantity; "missing" exactly when none
+    arrived, and then nothing to do with them (no disposition); else a condition and a
+    disposition. InvalidReturnInput on the field at fault."""
+    if condition not in Condition.values:
+        raise InvalidReturnInput(_("Choose the condition of the items."), field="condition")
+    if disposition and disposition not in Disposition.values:
+        raise InvalidReturnInput(_("Choose what happens to the items."), field="disposition")
+    if not 0 <= received <= quantity:
+        raise InvalidReturnInput(
+            _("Between 0 and %(quantity)s of this line can be received.") % {"quantity": quantity},
+            field="received",
+        )
+    if (received == 0) != (condition == Condition.MISSING):
+        raise InvalidReturnInput(
+            _("Choose Missing when nothing of a line arrived, and only then."),
+            field="condition",
+        )
+    if received and not disposition:
+        raise InvalidReturnInput(_("Choose what happens to the items."), field="disposition")
+    if not received and disposition:
+        raise InvalidReturnInput(
+            _("Nothing arrived, so nothing can be restocked, repaired or written off."),
+            field="disposition",
+        )
 
 
 def stock_save_relevant(

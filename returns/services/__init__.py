@@ -1,5 +1,7 @@
 """Every write of the returns app. Each module is one kind of write:
 
+- `receiving`: what arrived of each line, its condition and disposition (the per-line
+  stock rule);
 - `lifecycle`: create a return (staff), a customer's request, every change of a return
   (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
   to the customer;
@@ -11,7 +13,7 @@
 The rules themselves are in returns/workflow.py; the errors in returns/exceptions.py.
 """
 
-from ..workflow import Choice
+from ..workflow import Choice, Receipt
 from .catalog import (
     catalog_entry_create,
     catalog_entry_delete,
@@ -21,10 +23,12 @@ from .catalog import (
 from .counts import return_counts_rebuild
 from .history import history_record_email
 from .lifecycle import return_change, return_create, return_message_send, return_request
+from .receiving import return_receive
 from .settings import return_settings_update
 
 __all__ = [
     "Choice",
+    "Receipt",
     "catalog_entry_create",
     "catalog_entry_delete",
     "catalog_entry_move",
@@ -34,6 +38,7 @@ __all__ = [
     "return_counts_rebuild",
     "return_create",
     "return_message_send",
+    "return_receive",
     "return_request",
     "return_settings_update",
 ]

@@ -390,6 +390,17 @@ def _new_quantities(lines, quantities, *, editable: bool) -> dict[int, int]:
         raise InvalidReturnInput(_("A line is not part of this return."))
     if not editable and any(current[pk] != qty for pk, qty in quantities.items()):
         raise InvalidReturnInput(_("The quantities of a finished return cannot change."))
+    received = {
+        line.pk: line
+        for line in lines
+        if line.received_quantity > quantities.get(line.pk, line.quantity)
+    }
+    if received:
+        line = next(iter(received.values()))
+        raise InvalidReturnInput(
+            _("%(received)s of “%(title)s” were received: the quantity cannot be less.")
+            % {"received": line.received_quantity, "title": line.order_line.title}
+        )
     return {**current, **quantities}
 
 
@@ -448,6 +459,8 @@ def _reconcile_stock(
             pos_linked=pos_linked,
             quantity=quantity,
             skipped=skipped,
+            received=line.received_quantity if line.inspected else None,
+            disposition=line.disposition,
         )
         delta = target - line.restocked_quantity
         if delta:

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from returns.models import Return, Status, format_number
 
@@ -61,6 +62,18 @@ def filter_form(filterset, reason_labels):
     return html
 
 
+def _received(row, text: str):
+    """Under the item count, "received 1 of 3" once a line of the return was inspected."""
+    if row.get("received_count") is None:
+        return ""
+    complete = row["received_count"] >= (row["item_count"] or 0)
+    return format_html(
+        '<br><span class="received{}">{}</span>',
+        " received--complete" if complete else "",
+        text % {"received": row["received_count"], "items": row["item_count"]},
+    )
+
+
 @register.simple_tag
 def return_rows(returns, reason_labels):
     """The rows of the returns list, built in Python as Django's admin builds its changelist
@@ -73,13 +86,14 @@ def return_rows(returns, reason_labels):
     # Two reverse() calls per row cost more than the rest of the row: one per page will do.
     return_url = reverse("returns:detail", args=[0]).removesuffix("0/") + "{}/"
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
+    received_text = gettext("received %(received)s of %(items)s")
     return format_html_join(
         "\n",
         '<tr><td class="nowrap"><a href="{}">{}</a></td>'
         '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
+        '<td class="num">{}{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
         (
             (
                 return_url.format(row["pk"]),
@@ -92,6 +106,7 @@ def return_rows(returns, reason_labels):
                 labels.get(row["status"], row["status"]),
                 reason_labels.get(row["reason_id"], "") if row["reason_id"] else row["reason_text"],
                 row["item_count"] if row["item_count"] is not None else "",
+                _received(row, received_text),
                 labels.get(f"origin:{row['origin']}", row["origin"]),
                 dateformat.format(timezone.localtime(row["created_at"]), date_format),
             )

@@ -251,3 +251,58 @@ def test_concurrent_requests_for_the_last_items_create_one_return():
     assert (len(created), len(refused)) == (1, THREADS - 1), results
     assert "already been returned" in refused[0].message
     assert Return.objects.count() == 1
+
+
+def test_receipts_and_saves_racing_on_one_return_keep_the_ledger_and_the_bounds():
+    """Half the threads receive the line (each its own receipt), half move the return on
+    towards Return approved; each retries with the version it finds. Whatever order the
+    row lock gives them, the ledger matches on-hand, restocked <= received <= returned,
+    and the line holds exactly what the per-line rule says for its last receipt and
+    status."""
+    staff = StaffUserFactory()
+    line = OrderLineFactory(quantity=3)
+    stock_receive_initial(quantities={line.variant_id: 10})
+    rma = new_return([line], staff, quantity=3)
+    receipts = [
+        services.Receipt(3, "as_new", "restock"),
+        services.Receipt(2, "opened", "restock"),
+        services.Receipt(3, "damaged", "write_off"),
+        services.Receipt(1, "damaged", "repair"),
+        services.Receipt(0, "missing", ""),
+    ]
+
+    def work(i):
+        for _attempt in range(THREADS * 4):
+            current = Return.objects.get(pk=rma.pk)
+            try:
+                if i % 2:
+                    return services.return_receive(
+                        rma=current,
+                        user=staff,
+                        version=current.version,
+                        receipts={current.lines.get().pk: receipts[i % len(receipts)]},
+                    )
+                status = {"new": "in_progress", "in_progress": "approved"}.get(current.status)
+                if status is None:
+                    return current  # approved already: nothing left to do
+                return services.return_change(
+                    rma=current, user=staff, version=current.version, status=status
+                )
+            except exceptions.ReturnChangedMeanwhile:
+                continue
+        raise AssertionError("never saved")
+
+    results, seconds = run_together(THREADS, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    return_line = ReturnLine.objects.get(rma=rma)
+    current = Return.objects.get(pk=rma.pk)
+    assert ledger_matches(line.variant)
+    assert return_line.restocked_quantity <= return_line.received_quantity <= 3
+    wanted = (
+        return_line.received_quantity
+        if current.status == "approved" and return_line.disposition == "restock"
+        else 0
+    )
+    assert return_line.restocked_quantity == wanted
+    assert line.variant.on_hand == 10 + wanted
+    print(f"\n{THREADS} receipts and saves racing on one return: {seconds:.2f}s")

@@ -1,7 +1,9 @@
 """A Hypothesis state machine over random sequences of saves: status changes, Update
 stock toggles, quantity edits, the point-of-sale setting, saves that change nothing of
-that (a note) and reopening. After every step the ledger and the rule hold; a save that
-changes neither status, quantities nor Update stock never moves stock."""
+that (a note), reopening and receiving (what arrived of each line, its condition and
+disposition). After every step the ledger and the rule hold (on hand = the sum of the
+ledger, restocked <= received <= returned); a save that changes neither status,
+quantities nor Update stock never moves stock, nor does the same receipt recorded again."""
 
 import pytest
 from django.db.models import Sum
@@ -20,7 +22,14 @@ from inventory.services import inventory_settings_update, stock_receive_initial
 from orders.models import OrderLine
 from returns import exceptions, services
 from returns.models import Return, Status
-from returns.workflow import RELEASED_STATUSES, RESTOCK_STATUSES
+from returns.workflow import (
+    FINAL_STATUSES,
+    RELEASED_STATUSES,
+    RESTOCK_STATUSES,
+    Condition,
+    Disposition,
+    Receipt,
+)
 from tests.factories import AdminUserFactory, CatalogEntryFactory, OrderLineFactory, VariantFactory
 
 INITIAL = 50
@@ -54,6 +63,7 @@ class StockRuleMachine(RuleBasedStateMachine):
         # The model: what the last stock-moving save decided, kept apart from the code.
         self.pos_at_last_move = False
         self.skipped = False
+        self.receipts = {}  # line index -> (received, condition, disposition), as recorded
 
     def save(self, **changes):
         rma = Return.objects.get(pk=self.rma.pk)
@@ -100,6 +110,42 @@ class StockRuleMachine(RuleBasedStateMachine):
         line = self.rma.lines.order_by("pk")[index]
         self.save(quantities={line.pk: quantity})
 
+    @rule(
+        index=st.integers(0, 1),
+        received=st.integers(0, 4),
+        condition=st.sampled_from(Condition.values),
+        disposition=st.sampled_from(["", *Disposition.values]),
+    )
+    def receive(self, index, received, condition, disposition):
+        rma = Return.objects.get(pk=self.rma.pk)
+        line = rma.lines.order_by("pk")[index]
+        movements = StockMovement.objects.count()
+        pos = InventorySettings.objects.get(pk=1).stock_linked_to_pos
+        receipt = (received, condition, disposition)
+        try:
+            self.rma = services.return_receive(
+                rma=rma,
+                user=self.admin,
+                version=rma.version,
+                receipts={line.pk: Receipt(*receipt)},
+            )
+        except exceptions.InvalidReturnInput:
+            self.rma = rma
+            return
+        # Accepted: then it was a possible receipt of a live return.
+        assert rma.status not in FINAL_STATUSES
+        assert 0 <= received <= line.quantity
+        assert (received == 0) == (condition == Condition.MISSING)
+        if self.receipts.get(index) == receipt:
+            assert StockMovement.objects.count() == movements, "the same receipt moved stock"
+            return
+        self.receipts[index] = receipt
+        self.pos_at_last_move = pos
+        if self.rma.status not in RESTOCK_STATUSES:
+            self.skipped = False
+        elif pos:
+            self.skipped = self.skipped or self.rma.update_stock
+
     @rule(linked=st.booleans())
     def point_of_sale(self, linked):
         inventory_settings_update(actor=self.admin, stock_linked_to_pos=linked)
@@ -127,9 +173,21 @@ class StockRuleMachine(RuleBasedStateMachine):
     def each_line_holds_what_the_rule_says(self):
         rma = Return.objects.get(pk=self.rma.pk)
         assert (rma.restock_skipped_at is not None) == self.skipped
-        for line in rma.lines.select_related("order_line"):
+        for index, line in enumerate(rma.lines.select_related("order_line").order_by("pk")):
+            if index in self.receipts:
+                received, condition, disposition = self.receipts[index]
+                assert (line.received_quantity, line.condition, line.disposition) == (
+                    received,
+                    condition,
+                    disposition,
+                )
+                assert line.restocked_quantity <= line.received_quantity <= line.quantity
+                restockable = received if disposition == Disposition.RESTOCK else 0
+            else:
+                assert line.received_at is None
+                restockable = line.quantity
             expected = (
-                line.quantity
+                restockable
                 if rma.status in RESTOCK_STATUSES
                 and rma.update_stock
                 and not self.pos_at_last_move

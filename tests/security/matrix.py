@@ -175,6 +175,17 @@ def _return_change(world):
     }
 
 
+def _receive(world):
+    rma = type(world.return_a).objects.get(pk=world.return_a.pk)
+    line = rma.lines.get()
+    return {
+        f"received_{line.pk}": line.quantity,
+        f"condition_{line.pk}": "as_new",
+        f"disposition_{line.pk}": "restock",
+        "version": rma.version,
+    }
+
+
 def _return_create(world):
     return {
         f"line_{world.line_a.pk}": 1,
@@ -270,6 +281,13 @@ ROUTES: list[Route] = [
         post=backoffice(REDIRECT),
         params={"pk": "return_a.pk"},
         data=lambda w: {"text": "Your parcel arrived today."},
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/receive/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=_receive,
     ),
     Route(
         "backoffice/returns/<int:pk>/slip.pdf",

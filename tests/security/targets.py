@@ -5,6 +5,13 @@ the answer must not be a server error, and a refused submission must change noth
 Adding a form = adding a FormTarget:
 
     FormTarget(
+        "receive and inspect",
+        STAFF,
+        lambda w: f"/backoffice/returns/{w.return_a.pk}/receive/",
+        _receive,
+        fixed={"receive": "1"},
+    ),
+    FormTarget(
         "request a return",                          # a name for test ids
         CUSTOMER_A,                                  # who posts it
         lambda w: f"/account/orders/{w.order_a.number}/request-return/",
@@ -76,6 +83,17 @@ def _return_form(w: World) -> dict[str, str]:
             "version": str(rma.version),
         }
     )
+
+
+def _receive(w: World) -> dict[str, str]:
+    rma = type(w.return_a).objects.get(pk=w.return_a.pk)
+    line = rma.lines.get()
+    return {
+        f"received_{line.pk}": str(line.quantity),
+        f"condition_{line.pk}": "opened",
+        f"disposition_{line.pk}": "restock",
+        "version": str(rma.version),
+    }
 
 
 def _create_return(w: World) -> dict[str, str]:
