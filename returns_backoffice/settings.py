@@ -266,6 +266,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
     ("nl", "Nederlands"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["returns_backoffice.formats"]
