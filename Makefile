@@ -52,6 +52,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=true $(MANAGE) check_translations
 
 check: $(INSTALLED)
 	DEBUG=true $(MANAGE) check
