@@ -79,3 +79,33 @@ def test_the_status_email_reaches_the_customer_in_their_language_with_every_valu
     ):
         assert value in email.body, value
     assert email.body.startswith(GREETINGS[language] + " Kim Kunde,")
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "New return request {number} (order ORD-1)"),
+        ("de", "Neue Retourenanfrage {number} (Bestellung ORD-1)"),
+        ("fr", "Nouvelle demande de retour {number} (commande ORD-1)"),
+    ],
+)
+def test_the_shop_reads_new_requests_in_its_own_language(
+    line, reason, customer, settings, language, subject
+):
+    import uuid
+
+    settings.SHOP_EMAIL = "returns@shop.example"
+    settings.SHOP_EMAIL_LANGUAGE = language
+    customer.language = "nl"  # the customer's language is theirs, not the shop's
+    customer.save()
+    rma, _created = services.return_request(
+        customer=customer,
+        order=line.order,
+        quantities={line.pk: 1},
+        reason=services.Choice(entry=reason),
+        comment="",
+        token=uuid.uuid4(),
+    )
+    to_shop = OutgoingEmail.objects.get(to="returns@shop.example")
+    assert (to_shop.language, to_shop.subject) == (language, subject.format(number=rma.number))
+    assert OutgoingEmail.objects.get(to=customer.user.email).language == "nl"
