@@ -16,7 +16,7 @@ from .. import workflow
 from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile
 from ..models import HistoryEntry, Return, ReturnLine
 from ..workflow import Receipt
-from .history import history_record
+from .history import history_record, history_write
 from .lifecycle import _lock_order, _reconcile_stock
 
 
@@ -94,7 +94,10 @@ def return_receive(*, rma: Return, user, version: int, receipts: dict[int, Recei
         rma.version += 1
         rma.updated_at = now
         Return.objects.filter(pk=rma.pk).update(version=rma.version, updated_at=now)
-        history_record(rma, HistoryEntry.Kind.RECEIVED, user, data={"lines": changed})
+        history = []
+        history_record(
+            rma, HistoryEntry.Kind.RECEIVED, user, data={"lines": changed}, batch=history
+        )
         _reconcile_stock(
             rma,
             lines,
@@ -102,7 +105,9 @@ def return_receive(*, rma: Return, user, version: int, receipts: dict[int, Recei
             user=user,
             pos_linked=stock_linked_to_pos(),
             update_stock_changed=False,
+            history=history,
         )
+        history_write(history)
         _store_receipts([line for line in dirty if line not in first])
         return rma
 
