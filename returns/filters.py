@@ -14,6 +14,8 @@ SORTS = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "changed": ("-updated_at", "-pk"),
+    # Longest in its current status first: what is late comes to the top.
+    "waiting": ("status_changed_at", "pk"),
 }
 
 
@@ -76,6 +78,7 @@ class ReturnFilter(django_filters.FilterSet):
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("changed", _("Recently changed")),
+            ("waiting", _("Waiting longest")),
         ],
         empty_label=None,
         method="sort_filter",

@@ -116,6 +116,9 @@ class Return(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    # When the return came into its current status: "waiting since" on the list. Kept by
+    # the services with every change of status (returns.services.lifecycle).
+    status_changed_at = models.DateTimeField(_("Waiting since"), default=timezone.now)
     # Bumped by every change; a save based on an older version is refused (SPEC §7).
     version = models.PositiveIntegerField(default=1, editable=False)
     # The one-time token of the customer's request form: sending that form twice (double
@@ -136,6 +139,11 @@ class Return(models.Model):
             models.Index(fields=["reason", "-created_at", "-id"], name="returns_reason_idx"),
             models.Index(fields=["action"], name="returns_action_idx"),
             models.Index(fields=["-updated_at", "-id"], name="returns_updated_idx"),
+            # The "waiting longest" sort, over all returns and per status tab.
+            models.Index(fields=["status_changed_at", "id"], name="returns_waiting_idx"),
+            models.Index(
+                fields=["status", "status_changed_at", "id"], name="returns_status_waiting_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -160,6 +160,7 @@ ROW_COLUMNS = (
     "reason_text",
     "created_at",
     "updated_at",
+    "status_changed_at",
     "order__number",
     "customer__name",
     "customer__user__email",

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from returns.models import Return, Status, format_number
 
@@ -61,6 +62,21 @@ def filter_form(filterset, reason_labels):
     return html
 
 
+def waited(delta) -> str:
+    """How long a return has waited, in the unit that matters for ageing: days from the
+    first day on (never weeks or months: "16 days" reads as late, "2 weeks" hides it),
+    else hours, else minutes."""
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 86400:
+        days = seconds // 86400
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = seconds // 60
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
 @register.simple_tag
 def return_rows(returns, reason_labels):
     """The rows of the returns list, built in Python as Django's admin builds its changelist
@@ -73,13 +89,15 @@ def return_rows(returns, reason_labels):
     # Two reverse() calls per row cost more than the rest of the row: one per page will do.
     return_url = reverse("returns:detail", args=[0]).removesuffix("0/") + "{}/"
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
+    now = timezone.now()
     return format_html_join(
         "\n",
         '<tr><td class="nowrap"><a href="{}">{}</a></td>'
         '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
+        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td>'
+        '<td class="nowrap"><time datetime="{}">{}</time></td></tr>',
         (
             (
                 return_url.format(row["pk"]),
@@ -94,6 +112,8 @@ def return_rows(returns, reason_labels):
                 row["item_count"] if row["item_count"] is not None else "",
                 labels.get(f"origin:{row['origin']}", row["origin"]),
                 dateformat.format(timezone.localtime(row["created_at"]), date_format),
+                row["status_changed_at"].isoformat(),
+                waited(now - row["status_changed_at"]),
             )
             for row in returns
         ),
