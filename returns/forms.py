@@ -420,3 +420,19 @@ class ReturnSettingsForm(forms.ModelForm):
                 code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
             },
         }
+
+
+class AssignForm(forms.Form):
+    """Who handles the return: a member of the staff, or nobody."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()

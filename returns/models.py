@@ -114,6 +114,16 @@ class Return(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who on the staff handles it (returns.services.return_assign); nobody by default.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # returns_assigned_idx starts with it
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     # When the return came into its current status: "waiting since" on the list. Kept by
@@ -139,6 +149,8 @@ class Return(models.Model):
             models.Index(fields=["reason", "-created_at", "-id"], name="returns_reason_idx"),
             models.Index(fields=["action"], name="returns_action_idx"),
             models.Index(fields=["-updated_at", "-id"], name="returns_updated_idx"),
+            # "Assigned to me", newest first.
+            models.Index(fields=["assigned_to", "-created_at", "-id"], name="returns_assigned_idx"),
             # The "waiting longest" sort, over all returns and per status tab.
             models.Index(fields=["status_changed_at", "id"], name="returns_waiting_idx"),
             models.Index(
@@ -325,6 +337,7 @@ class HistoryEntry(AppendOnlyModel):
         QUANTITY_CHANGED = "quantity_changed", _("Quantity changed")
         NOTE_ADDED = "note_added", _("Note added")
         MESSAGE_SENT = "message_sent", _("Message to the customer")
+        ASSIGNED = "assigned", _("Assigned")
         STOCK_MOVED = "stock_moved", _("Stock moved")
         EMAIL_QUEUED = "email_queued", _("E-mail queued")
         EMAIL_SENT = "email_sent", _("E-mail sent")

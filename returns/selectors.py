@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from functools import reduce
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
@@ -164,6 +165,8 @@ ROW_COLUMNS = (
     "order__number",
     "customer__name",
     "customer__user__email",
+    "assigned_to__full_name",
+    "assigned_to__email",
 )
 
 
@@ -304,6 +307,7 @@ def return_detail(*, pk) -> Return:
             "reason",
             "action",
             "created_by",
+            "assigned_to",
             "request__reason",
             "request__action",
         ).get(pk=pk)
@@ -326,6 +330,35 @@ def return_history(rma: Return, *, for_customer: bool = False):
     if for_customer:
         entries = entries.filter(kind__in=workflow.CUSTOMER_HISTORY_KINDS).select_related(None)
     return entries.order_by("-created_at", "-pk")
+
+
+# --- Assignment ---------------------------------------------------------------------------
+
+ASSIGN_PERMISSION = ("returns", "change_return")
+
+
+def assignable_staff():
+    """The backoffice users a return can be assigned to: active, and allowed to change
+    returns through their role (Staff or Admin), by name."""
+    app_label, codename = ASSIGN_PERMISSION
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                groups__permissions__content_type__app_label=app_label,
+                groups__permissions__codename=codename,
+            )
+            | Q(is_superuser=True)
+        )
+        .distinct()
+        .only("pk", "full_name", "email")
+        .order_by("full_name", "email")
+    )
+
+
+def can_be_assigned(user) -> bool:
+    return assignable_staff().filter(pk=user.pk).exists()
 
 
 # --- Catalog ------------------------------------------------------------------------------

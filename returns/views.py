@@ -26,6 +26,7 @@ from .exceptions import (
 )
 from .filters import ReturnFilter
 from .forms import (
+    AssignForm,
     CatalogEntryForm,
     ReturnChangeForm,
     ReturnCreateForm,
@@ -41,7 +42,7 @@ ACCOUNT_PAGE_SIZE = 20
 
 @backoffice_required(perm="returns.view_return")
 def return_list(request):
-    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_rows())
+    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_rows(), request=request)
     cleaned = filterset.cleaned
     returns = filterset.qs  # every filter but the status: the tabs count across statuses
     if filterset.narrowed:
@@ -70,6 +71,7 @@ def return_list(request):
             "total": counts.counts[status] if status and counts.exact else counts.total,
             "exact": counts.exact,
             "current_status": status,
+            "assigned": cleaned.get("assigned", ""),
             "section": "returns",
         },
     )
@@ -141,6 +143,35 @@ def return_message(request, pk):
     )
 
 
+@require_POST
+@backoffice_required(perm="returns.change_return")
+def return_assign(request, pk):
+    """Assign the return to a member of the staff (or to nobody)."""
+    rma = selectors.return_detail(pk=pk)
+    assign_form = AssignForm(request.POST, staff=selectors.assignable_staff())
+    if assign_form.is_valid():
+        assignee = assign_form.cleaned_data["assignee"]
+        try:
+            changed = services.return_assign(rma=rma, user=request.user, assignee=assignee)
+        except ReturnError as error:
+            assign_form.add_error(error.field, error.message)
+        else:
+            if changed and assignee:
+                messages.success(
+                    request,
+                    _("Return %(number)s is assigned to %(name)s.")
+                    % {"number": rma.number, "name": assignee.get_full_name()},
+                )
+            elif changed:
+                messages.success(
+                    request, _("Return %(number)s is assigned to nobody.") % {"number": rma.number}
+                )
+            return redirect(rma)
+    return _detail_page(
+        request, rma, _change_form(request, rma, data=None), assign_form=assign_form
+    )
+
+
 def _change_form(request, rma: Return, *, data):
     lines = selectors.return_lines(rma)
     form = ReturnChangeForm(
@@ -155,7 +186,7 @@ def _change_form(request, rma: Return, *, data):
     return form
 
 
-def _detail_page(request, rma, form, *, can_change=True, message_form=None):
+def _detail_page(request, rma, form, *, can_change=True, message_form=None, assign_form=None):
     return render(
         request,
         "returns/return_detail.html",
@@ -165,6 +196,10 @@ def _detail_page(request, rma, form, *, can_change=True, message_form=None):
             "lines": form.lines,
             "request_view": selectors.request_view(rma, form.lines),
             "message_form": message_form or ReturnMessageForm(),
+            "assign_form": assign_form
+            or AssignForm(
+                initial={"assignee": rma.assigned_to_id}, staff=selectors.assignable_staff()
+            ),
             "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
             "section": "returns",

@@ -3,6 +3,7 @@
 - `lifecycle`: create a return (staff), a customer's request, every change of a return
   (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
   to the customer;
+- `assignment`: who on the staff handles a return;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
 - `catalog`: the reasons and actions admins offer;
@@ -12,6 +13,7 @@ The rules themselves are in returns/workflow.py; the errors in returns/exception
 """
 
 from ..workflow import Choice
+from .assignment import return_assign
 from .catalog import (
     catalog_entry_create,
     catalog_entry_delete,
@@ -30,6 +32,7 @@ __all__ = [
     "catalog_entry_move",
     "catalog_entry_update",
     "history_record_email",
+    "return_assign",
     "return_change",
     "return_counts_rebuild",
     "return_create",

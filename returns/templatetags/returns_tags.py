@@ -96,7 +96,7 @@ def return_rows(returns, reason_labels):
         '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td>'
+        '<td class="num">{}</td><td>{}</td><td>{}</td><td class="nowrap">{}</td>'
         '<td class="nowrap"><time datetime="{}">{}</time></td></tr>',
         (
             (
@@ -111,6 +111,7 @@ def return_rows(returns, reason_labels):
                 reason_labels.get(row["reason_id"], "") if row["reason_id"] else row["reason_text"],
                 row["item_count"] if row["item_count"] is not None else "",
                 labels.get(f"origin:{row['origin']}", row["origin"]),
+                row["assigned_to__full_name"] or row["assigned_to__email"] or "",
                 dateformat.format(timezone.localtime(row["created_at"]), date_format),
                 row["status_changed_at"].isoformat(),
                 waited(now - row["status_changed_at"]),

@@ -29,6 +29,7 @@ def pages(rma, reason):
         "oldest": "/backoffice/returns/?sort=oldest",
         "changed": "/backoffice/returns/?sort=changed",
         "waiting": "/backoffice/returns/?sort=waiting&status=new",
+        "assigned to me": "/backoffice/returns/?assigned=me",
         "return page": f"/backoffice/returns/{rma.pk}/",
         "order page": f"/backoffice/orders/{rma.order.number}/",
     }

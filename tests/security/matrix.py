@@ -272,6 +272,13 @@ ROUTES: list[Route] = [
         data=lambda w: {"text": "Your parcel arrived today."},
     ),
     Route(
+        "backoffice/returns/<int:pk>/assign/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"assignee": str(w.staff.pk)},
+    ),
+    Route(
         "backoffice/orders/<str:number>/create-return/",
         get=backoffice(),
         post=backoffice(REDIRECT),

@@ -5,6 +5,12 @@ the answer must not be a server error, and a refused submission must change noth
 Adding a form = adding a FormTarget:
 
     FormTarget(
+        "assign a return",
+        STAFF,
+        lambda w: f"/backoffice/returns/{w.return_a.pk}/assign/",
+        lambda w: {"assignee": str(w.staff.pk)},
+    ),
+    FormTarget(
         "request a return",                          # a name for test ids
         CUSTOMER_A,                                  # who posts it
         lambda w: f"/account/orders/{w.order_a.number}/request-return/",
