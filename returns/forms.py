@@ -436,3 +436,52 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+
+class BulkForm(forms.Form):
+    """The returns list's bulk actions: the chosen returns (or all that match the list's
+    filter) to one status, or to one person. Which of the two is the button pressed."""
+
+    SELECTED, MATCHING = "selected", "matching"
+    STATUS, ASSIGN = "status", "assign"
+
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[
+            (SELECTED, _("The returns ticked below")),
+            (MATCHING, _("Every return in this list")),
+        ],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", "—"), *Status.choices], required=False
+    )
+    notify_customer = forms.BooleanField(label=_("Notify customer"), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+    action = forms.ChoiceField(
+        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN)], widget=forms.HiddenInput
+    )
+    # The list's query string, for "every return in this list" and the way back.
+    filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.STATUS and not data.get("status"):
+            self.add_error("status", _("Choose the new status."))
+        ids = []
+        for value in self.data.getlist("ids") if hasattr(self.data, "getlist") else []:
+            if not str(value).isdecimal() or len(str(value)) > 18:
+                raise forms.ValidationError(_("The selection is not valid."))
+            ids.append(int(value))
+        if data.get("scope") == self.SELECTED and not ids:
+            raise forms.ValidationError(_("Tick the returns to change first."))
+        data["ids"] = ids
+        return data

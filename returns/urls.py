@@ -6,6 +6,8 @@ app_name = "returns"
 
 urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
+    path("backoffice/returns/bulk/", views.return_bulk, name="bulk"),
+    path("backoffice/returns/export.csv", views.return_export, name="export"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),
     path("backoffice/returns/<int:pk>/assign/", views.return_assign, name="assign"),

@@ -4,6 +4,7 @@
   (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
   to the customer;
 - `assignment`: who on the staff handles a return;
+- `bulk`: the returns list's bulk actions, each return through the services above;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
 - `catalog`: the reasons and actions admins offer;
@@ -14,6 +15,7 @@ The rules themselves are in returns/workflow.py; the errors in returns/exception
 
 from ..workflow import Choice
 from .assignment import return_assign
+from .bulk import BULK_LIMIT, BulkResult, returns_bulk_assign, returns_bulk_change_status
 from .catalog import (
     catalog_entry_create,
     catalog_entry_delete,
@@ -26,6 +28,8 @@ from .lifecycle import return_change, return_create, return_message_send, return
 from .settings import return_settings_update
 
 __all__ = [
+    "BULK_LIMIT",
+    "BulkResult",
     "Choice",
     "catalog_entry_create",
     "catalog_entry_delete",
@@ -39,4 +43,6 @@ __all__ = [
     "return_message_send",
     "return_request",
     "return_settings_update",
+    "returns_bulk_assign",
+    "returns_bulk_change_status",
 ]

@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from returns.models import Return, Status, format_number
 
@@ -90,9 +90,11 @@ def return_rows(returns, reason_labels):
     return_url = reverse("returns:detail", args=[0]).removesuffix("0/") + "{}/"
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
     now = timezone.now()
+    select = gettext("Select %(number)s")
     return format_html_join(
         "\n",
-        '<tr><td class="nowrap"><a href="{}">{}</a></td>'
+        '<tr><td class="select-cell"><input type="checkbox" name="ids" value="{}" form="bulk" '
+        'aria-label="{}"></td><td class="nowrap"><a href="{}">{}</a></td>'
         '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
@@ -100,6 +102,8 @@ def return_rows(returns, reason_labels):
         '<td class="nowrap"><time datetime="{}">{}</time></td></tr>',
         (
             (
+                row["pk"],
+                select % {"number": format_number(row["pk"])},
                 return_url.format(row["pk"]),
                 format_number(row["pk"]),
                 order_url.format(quote(row["order__number"], safe="")),

@@ -11,6 +11,22 @@ Adding a form = adding a FormTarget:
         lambda w: {"assignee": str(w.staff.pk)},
     ),
     FormTarget(
+        "bulk: change status",
+        STAFF,
+        lambda w: "/backoffice/returns/bulk/",
+        lambda w: {"ids": str(w.return_a.pk), "scope": "selected", "status": "in_progress"},
+        success_status=200,
+        fixed={"action": "status"},
+    ),
+    FormTarget(
+        "bulk: assign",
+        STAFF,
+        lambda w: "/backoffice/returns/bulk/",
+        lambda w: {"ids": str(w.return_a.pk), "scope": "selected", "assignee": str(w.staff.pk)},
+        success_status=200,
+        fixed={"action": "assign"},
+    ),
+    FormTarget(
         "request a return",                          # a name for test ids
         CUSTOMER_A,                                  # who posts it
         lambda w: f"/account/orders/{w.order_a.number}/request-return/",
