@@ -1,7 +1,9 @@
 import uuid
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,9 +11,11 @@ from core.languages import language_name
 
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
-from .workflow import Choice
+from .workflow import LATE_FIELDS, MAX_LATE_DAYS, Choice
 
 TEXT_LIMIT = 5000
+# Dates a shop can mean (the arithmetic of a range runs off the calendar beyond them).
+DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9000, 12, 31))]
 POS_EXPLANATION = _(
     "Not available: stock is linked to a physical point of sale (Settings > Inventory)."
 )
@@ -386,7 +390,14 @@ class ReturnSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ReturnSettings
-        fields = ["allow_returns", "return_window_days", "return_address"]
+        fields = [
+            "allow_returns",
+            "return_window_days",
+            "return_address",
+            "late_new_days",
+            "late_in_progress_days",
+            "late_approved_days",
+        ]
         widgets = {
             "return_window_days": forms.NumberInput(
                 attrs={"min": 0, "max": workflow.MAX_RETURN_WINDOW_DAYS}
@@ -396,6 +407,9 @@ class ReturnSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in LATE_FIELDS.values():
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.update(min=0, max=MAX_LATE_DAYS)
         texts = self.instance.return_instructions or {}
         for code, _name in settings.LANGUAGES:
             self.fields[f"instructions_{code}"] = forms.CharField(
@@ -416,6 +430,12 @@ class ReturnSettingsForm(forms.ModelForm):
             "allow_returns": data["allow_returns"],
             "return_window_days": data["return_window_days"],
             "return_address": data["return_address"],
+            # A threshold left empty keeps its value.
+            "late_days": {
+                status: data[name]
+                for status, name in LATE_FIELDS.items()
+                if data.get(name) is not None
+            },
             "return_instructions": {
                 code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
             },
@@ -485,3 +505,30 @@ class BulkForm(forms.Form):
             raise forms.ValidationError(_("Tick the returns to change first."))
         data["ids"] = ids
         return data
+
+
+class DashboardRangeForm(forms.Form):
+    """The dashboard's date range: any two days (no cap), the last 30 days unless asked.
+    Invalid input falls back to that default rather than to an error."""
+
+    DEFAULT_DAYS = 30
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("start", "end"):
+            self.fields[name].validators += DATE_BOUNDS
+
+    def range(self):
+        """(first day, last day), both included."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or self.today
+        start = data.get("start") or end - timedelta(days=self.DEFAULT_DAYS - 1)
+        return (start, end) if start <= end else (end, start)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel
 
-from .workflow import MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
+from .workflow import MAX_LATE_DAYS, MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
 
 
 class CatalogEntry(models.Model):
@@ -410,6 +410,21 @@ class ReturnSettings(models.Model):
         help_text=_("Where customers send their parcels: name, street, postcode and city."),
     )
     return_instructions = models.JSONField(_("Return instructions"), default=dict, blank=True)
+
+    # The dashboard's ageing: a return waiting longer than this in its status is late.
+    late_new_days = models.PositiveIntegerField(
+        _("New is late after (days)"), default=2, validators=[MaxValueValidator(MAX_LATE_DAYS)]
+    )
+    late_in_progress_days = models.PositiveIntegerField(
+        _("In progress is late after (days)"),
+        default=7,
+        validators=[MaxValueValidator(MAX_LATE_DAYS)],
+    )
+    late_approved_days = models.PositiveIntegerField(
+        _("Approved but not credited is late after (days)"),
+        default=14,
+        validators=[MaxValueValidator(MAX_LATE_DAYS)],
+    )
 
     class Meta:
         verbose_name = _("account & service settings")

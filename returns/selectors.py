@@ -14,6 +14,7 @@ from django.db.models.query import ValuesIterable
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import ROLE_PERMISSIONS
 from core.csv_export import keyset_rows
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
@@ -247,8 +248,11 @@ def export_lines(returns):
     origins = {code: str(label) for code, label in Return.Origin.choices}
     rows = returns.annotate(item_count=_item_count()).values(*EXPORT_COLUMNS, "item_count")
 
+    zone = timezone.get_current_timezone()
+
     def moment(value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        # "2026-03-01 14:05" in the shop's time zone; isoformat is the fast way there.
+        return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")[:16]
 
     def lines():
         for row in keyset_rows(rows):
@@ -417,23 +421,18 @@ def return_history(rma: Return, *, for_customer: bool = False):
 
 # --- Assignment ---------------------------------------------------------------------------
 
-ASSIGN_PERMISSION = ("returns", "change_return")
+ASSIGN_PERMISSION = "returns.change_return"
 
 
 def assignable_staff():
-    """The backoffice users a return can be assigned to: active, and allowed to change
-    returns through their role (Staff or Admin), by name."""
-    app_label, codename = ASSIGN_PERMISSION
+    """The backoffice users a return can be assigned to: active, with a role that may
+    change returns (accounts.roles: Staff, Admin) or superusers, by name. Read by role
+    name, not through the permission tables, which every page reads once per process."""
+    roles = [name for name, codes in ROLE_PERMISSIONS.items() if ASSIGN_PERMISSION in codes]
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(
-            Q(
-                groups__permissions__content_type__app_label=app_label,
-                groups__permissions__codename=codename,
-            )
-            | Q(is_superuser=True)
-        )
+        .filter(Q(groups__name__in=roles) | Q(is_superuser=True))
         .distinct()
         .only("pk", "full_name", "email")
         .order_by("full_name", "email")

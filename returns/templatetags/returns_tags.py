@@ -10,6 +10,7 @@ from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
+from core import charts
 from returns.models import Return, Status, format_number
 
 register = template.Library()
@@ -123,3 +124,53 @@ def return_rows(returns, reason_labels):
             for row in returns
         ),
     )
+
+
+@register.simple_tag
+def dashboard_chart(board, name: str):
+    """One of the dashboard's charts as inline SVG (core.charts); the page shows the same
+    numbers in a table under it."""
+    if name == "by_day":
+        return charts.column_chart(
+            chart_id="chart-by-day",
+            title=gettext("Returns and items per month")
+            if board.monthly
+            else gettext("Returns and items per day"),
+            summary=gettext("%(returns)s returns with %(items)s items from %(start)s to %(end)s.")
+            % {
+                "returns": board.total_returns,
+                "items": board.total_items,
+                "start": formats.date_format(board.start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(board.end, "SHORT_DATE_FORMAT"),
+            },
+            items=board.by_day,
+        )
+    if name == "by_variant":
+        items = [
+            (label, returned, f"{returned} ({rate}%)" if rate is not None else str(returned))
+            for label, returned, _sold, rate in board.by_variant
+        ]
+        title = gettext("Items returned per product variant")
+    else:
+        rows = board.by_reason if name == "by_reason" else board.by_origin
+        items = [(label, count, str(count)) for label, count in rows]
+        title = (
+            gettext("Returns by reason") if name == "by_reason" else gettext("Returns by origin")
+        )
+    summary = "; ".join(f"{label}: {shown}" for label, _value, shown in items[:5])
+    return charts.bar_chart(
+        chart_id=f"chart-{name.replace('_', '-')}",
+        title=title,
+        summary=summary or gettext("No returns in this range."),
+        items=items,
+    )
+
+
+@register.filter
+def hours_as_days(hours: float) -> str:
+    """A duration in hours as people say it: "3.5 days", or "5 hours" under a day."""
+    if hours < 24:
+        count = round(hours)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    days = formats.number_format(round(hours / 24, 1), 1)
+    return gettext("%(days)s days") % {"days": days}
