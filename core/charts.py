@@ -49,13 +49,15 @@ def bar_chart(*, chart_id: str, title: str, summary: str, items) -> str:
     return _svg(chart_id, title, summary, height, bars)
 
 
-def column_chart(*, chart_id: str, title: str, summary: str, items, series: int = 2) -> str:
+def column_chart(*, chart_id: str, title: str, summary: str, items, legend=()) -> str:
     """Columns over time: one group per (label, first value, second value) of `items`,
-    the first series drawn full, the second (items, say) as a narrower column inside it.
-    Only a few labels are written under the axis, so that they never overlap."""
+    the first series drawn full, the second (items, say) as a narrower column inside it,
+    `legend` naming the series. Only a few labels are written under the axis, so that
+    they never overlap."""
     items = list(items)
+    series = 2
     count = max(len(items), 1)
-    left, bottom = 40, 24
+    left, bottom = 40, 44
     plot = WIDTH - left - 8
     step = plot / count
     largest = max((max(values[:series]) for _label, *values in items), default=0)
@@ -83,7 +85,7 @@ def column_chart(*, chart_id: str, title: str, summary: str, items, series: int 
                 format_html(
                     '<text class="chart__label" x="{}" y="{}">{}</text>',
                     f"{x:.1f}",
-                    height - 6,
+                    height - 26,
                     label,
                 )
             )
@@ -101,9 +103,17 @@ def column_chart(*, chart_id: str, title: str, summary: str, items, series: int 
         left - 6,
         8 + COLUMN_HEIGHT,
     )
-    return _svg(
-        chart_id, title, summary, height, axis + format_html_join("", "{}", ((p,) for p in parts))
+    keys = format_html_join(
+        "",
+        '<rect class="chart__bar chart__bar--{}" x="{}" y="{}" width="12" height="12"></rect>'
+        '<text class="chart__label" x="{}" y="{}">{}</text>',
+        (
+            (n, left + n * 160, height - 14, left + n * 160 + 18, height - 3, name)
+            for n, name in enumerate(legend)
+        ),
     )
+    body = axis + format_html_join("", "{}", ((part,) for part in parts)) + keys
+    return _svg(chart_id, title, summary, height, body)
 
 
 def _svg(chart_id, title, summary, height, body) -> str:

@@ -55,7 +55,7 @@ class Dashboard:
     end: date
     waiting: list = field(default_factory=list)  # [(label, count, url)]
     late: list = field(default_factory=list)  # [Late]
-    by_day: list = field(default_factory=list)  # [(label, returns, items)]
+    by_day: list = field(default_factory=list)  # [(day, label, returns, items)]
     monthly: bool = False
     by_reason: list = field(default_factory=list)  # [(label, count)]
     by_origin: list = field(default_factory=list)  # [(label, count)]
@@ -65,11 +65,11 @@ class Dashboard:
 
     @property
     def total_returns(self) -> int:
-        return sum(returns for _label, returns, _items in self.by_day)
+        return sum(returns for _day, _label, returns, _items in self.by_day)
 
     @property
     def total_items(self) -> int:
-        return sum(items for _label, _returns, items in self.by_day)
+        return sum(items for _day, _label, _returns, items in self.by_day)
 
 
 def _day_start(day: date) -> datetime:
@@ -159,7 +159,12 @@ def _by_period(returns, lines, start, end, *, monthly):
         )
     label_format = "YEAR_MONTH_FORMAT" if monthly else "MONTH_DAY_FORMAT"
     return [
-        (formats.date_format(day, label_format), per_return.get(day, 0), per_item.get(day, 0) or 0)
+        (
+            day,
+            formats.date_format(day, label_format),
+            per_return.get(day, 0),
+            per_item.get(day, 0) or 0,
+        )
         for day in periods
     ]
 

@@ -488,6 +488,8 @@ class BulkForm(forms.Form):
     filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, staff, **kwargs):
+        # Its own ids: the list's filter form beside it has a "status" field too.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
@@ -513,11 +515,16 @@ class DashboardRangeForm(forms.Form):
 
     DEFAULT_DAYS = 30
 
+    # A date input speaks ISO dates whatever the page's language.
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, today, **kwargs):

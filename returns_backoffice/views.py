@@ -91,6 +91,8 @@ def backoffice_home(request):
     if request.user.has_perm("returns.view_return"):
         form = DashboardRangeForm(request.GET or None, today=timezone.localdate())
         start, end = form.range()
+        if not form.is_bound:  # the inputs show the range the page shows
+            form = DashboardRangeForm(initial={"start": start, "end": end}, today=start)
         context.update(range_form=form, board=dashboard(start=start, end=end))
     return render(request, "backoffice/home.html", context)
 

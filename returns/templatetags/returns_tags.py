@@ -143,11 +143,21 @@ def dashboard_chart(board, name: str):
                 "start": formats.date_format(board.start, "SHORT_DATE_FORMAT"),
                 "end": formats.date_format(board.end, "SHORT_DATE_FORMAT"),
             },
-            items=board.by_day,
+            items=[
+                (formats.date_format(day, "M Y" if board.monthly else "j M"), returns, items)
+                for day, _label, returns, items in board.by_day
+            ],
+            legend=(gettext("Returns"), gettext("Items")),
         )
     if name == "by_variant":
         items = [
-            (label, returned, f"{returned} ({rate}%)" if rate is not None else str(returned))
+            (
+                label,
+                returned,
+                f"{returned} ({formats.number_format(rate, 1)}%)"
+                if rate is not None
+                else str(returned),
+            )
             for label, returned, _sold, rate in board.by_variant
         ]
         title = gettext("Items returned per product variant")

@@ -80,7 +80,7 @@ def test_every_number_equals_a_direct_count(shop):
     items = {r.pk: sum(line.quantity for line in r.lines.all()) for r in in_range}
     assert board.total_items == sum(items.values())
     per_day = Counter(local_day(r.created_at) for r in in_range)
-    assert [count for _label, count, _items in board.by_day] == [
+    assert [count for _day, _label, count, _items in board.by_day] == [
         per_day[start + timedelta(days=n)] for n in range(30)
     ]
     assert Counter(dict(board.by_reason)) == Counter(
