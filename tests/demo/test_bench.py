@@ -26,7 +26,10 @@ def test_the_page_benchmark_runs_and_our_pages_stay_within_ten_queries(settings,
     assert save["queries"] <= 30
     for name, page in pages.items():
         assert set(page["statuses"]) == {200}, name
-        if not name.startswith(("admin", "project's")):
+        if name.startswith("dashboard"):
+            # A dozen aggregates, each one query however many returns (issue 19).
+            assert page["queries"] <= 20, (name, page["queries"])
+        elif not name.startswith(("admin", "project's")):
             assert page["queries"] <= 10, (name, page["queries"])
     # Every page of the issue's table is there, each with its ratio to an admin page.
     for name in ("returns list", "status tab", "reason filter", "search e-mail", "return page"):
