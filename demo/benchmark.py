@@ -266,12 +266,7 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
         Page(
             "dashboard, a whole year",
             "staff",
-            get(
-                [
-                    f"/backoffice/?start={date.today().year - 1}-01-01&end={date.today().year - 1}-12-31"
-                ]
-                * n
-            ),
+            get([f"/backoffice/?start={last_year}-01-01&end={last_year}-12-31"] * n),
             "admin list",
             kind="other",
         ),

@@ -11,7 +11,7 @@ from returns import services
 from returns.models import Return
 from tests.factories import OrderLineFactory
 
-BACKFILL = __import__("returns.migrations.0012_status_changed_at", fromlist=["BACKFILL"]).BACKFILL
+BACKFILL = __import__("returns.migrations.0013_status_changed_at", fromlist=["BACKFILL"]).BACKFILL
 
 
 def test_a_new_return_waits_since_it_was_created(line, make_return):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('returns', '0013_assignment'),
+        ('returns', '0014_assignment'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0003_shipped_quantity'),
-        ('returns', '0012_status_changed_at'),
+        ('returns', '0013_status_changed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

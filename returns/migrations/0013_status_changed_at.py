@@ -15,7 +15,7 @@ UPDATE returns_return SET status_changed_at = COALESCE(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("returns", "0011_history_message_kind"),
+        ("returns", "0012_return_restock_skipped"),
     ]
 
     operations = [
