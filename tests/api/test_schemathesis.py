@@ -34,8 +34,6 @@ CHECKS = [
 SENT: dict[str, int] = {}
 
 
-
-
 def _description() -> dict:
     """The description /api/v1/schema/ serves, made the same way (drf-spectacular): read
     when the tests are collected, as parametrizing needs it then."""
