@@ -50,6 +50,11 @@ def pytest_terminal_summary(terminalreporter):
     from .test_schemathesis import SENT
 
     if SENT:
+        operations = {operation for operation, _mode in SENT}
+        modes = {}
+        for (_operation, mode), count in SENT.items():
+            modes[mode] = modes.get(mode, 0) + count
         terminalreporter.write_line(
-            f"schemathesis: {sum(SENT.values())} generated requests over {len(SENT)} operations"
+            f"schemathesis: {sum(SENT.values())} generated requests over {len(operations)} "
+            f"operations ({', '.join(f'{n} {m}' for m, n in sorted(modes.items()))})"
         )

@@ -64,3 +64,33 @@ def test_a_key_cannot_log_in_to_the_backoffice(client, write_key, shop_admin):
     write_key.user.refresh_from_db()
     assert not write_key.user.has_usable_password()
     assert not write_key.user.is_backoffice_user
+
+
+def test_beyond_the_rate_limit_a_key_gets_429_with_retry_after(write_key, settings):
+    settings.API_RATE_LIMIT = 3
+    settings.API_RATE_WINDOW = 60
+    client = key_client(write_key)
+    codes = [client.get("/api/v1/catalog/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get("/api/v1/catalog/")
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # The count lives in the key's row: every web process sees the same number.
+    write_key.refresh_from_db()
+    assert write_key.window_count == 5 and write_key.last_used_at is not None
+    # A new window starts afresh.
+    ApiKey.objects.filter(pk=write_key.pk).update(
+        window_start=timezone.now() - timedelta(seconds=61)
+    )
+    assert client.get("/api/v1/catalog/").status_code == 200
+
+
+def test_a_body_beyond_the_limit_is_a_413(write_key, settings):
+    settings.API_MAX_BODY = 1000
+    response = key_client(write_key).post(
+        "/api/v1/customers/",
+        {"email": "big@example.org", "name": "x" * 2000},
+        format="json",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"

@@ -17,17 +17,16 @@ def _returns(count, staff):
         )
 
 
-LISTS = [
-    "/api/v1/returns/",
-    "/api/v1/returns/?status=new",
-    "/api/v1/returns/?q=Chris",
-    "/api/v1/returns/?sort=changed&created_from=2020-01-01",
-    "/api/v1/catalog/",
-]
-
-
 def test_each_list_runs_the_same_queries_for_1_or_50_rows(api, staff, query_count):
     _returns(1, staff)
+    email = Return.objects.get().customer.user.email
+    LISTS = [
+        "/api/v1/returns/",
+        "/api/v1/returns/?status=new",
+        f"/api/v1/returns/?q={email}",
+        "/api/v1/returns/?sort=changed&created_from=2020-01-01",
+        "/api/v1/catalog/",
+    ]
     one = {url: query_count(lambda u=url: api.get(u)) for url in LISTS}
     _returns(49, staff)
     assert len(api.get("/api/v1/returns/").json()["results"]) == 50
