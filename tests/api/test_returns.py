@@ -149,3 +149,34 @@ def test_customers_and_anonymous_get_nothing(customer_client, client, shipped_li
     client.logout()
     response = client.get("/api/v1/returns/")
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_order_that_cannot_be_returned_is_refused_as_in_the_backoffice(api, staff_client):
+    line = factories.OrderLineFactory(order__status="pending", order__shipped_at=None, quantity=2)
+    response = _create(api, line, lines=[{"sku": line.sku, "quantity": 1}])
+    assert response.status_code == 409
+    message = "This order awaits payment and has not shipped: nothing of it can be returned."
+    assert response.json()["detail"] == message
+    # The backoffice's order page says the same, in the same words.
+    page = staff_client.get(f"/backoffice/orders/{line.order.number}/")
+    assert message in page.content.decode()
+    assert not Return.objects.exists()
+
+
+def test_a_stale_version_inside_the_service_is_a_412_with_the_backoffices_message(
+    api, shipped_line, monkeypatch
+):
+    rma = Return.objects.get(pk=_create(api, shipped_line).json()["id"])
+    url = f"/api/v1/returns/{rma.pk}/"
+    etag = api.get(url)["ETag"]
+    # Someone saves between the API's If-Match check and the service's row lock.
+    real = services.return_change
+
+    def colleague_first(**kwargs):
+        Return.objects.filter(pk=rma.pk).update(version=rma.version + 1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "return_change", colleague_first)
+    response = api.patch(url, {"status": "approved"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 412
+    assert response.json()["detail"].startswith("Someone else changed this return")
