@@ -309,7 +309,19 @@ def return_change(
         ]
         if quantity_changes:
             history_record(rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes})
-        _reconcile_stock(rma, lines, new_quantities, user=user, pos_linked=pos_linked)
+        if workflow.stock_save_relevant(
+            status_changed=new_status != old_status,
+            quantities_changed=bool(quantity_changes),
+            update_stock_changed="update_stock" in changes,
+        ):
+            _reconcile_stock(
+                rma,
+                lines,
+                new_quantities,
+                user=user,
+                pos_linked=pos_linked,
+                update_stock_changed="update_stock" in changes,
+            )
         if staff_note.strip():
             history_add_note(rma, user, staff_note)
         if workflow.status_email_due(
@@ -432,10 +444,23 @@ def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str)
         )
 
 
-def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> None:
+def _reconcile_stock(
+    rma, lines, new_quantities, *, user, pos_linked: bool, update_stock_changed: bool
+) -> None:
     """Post the difference between what the stock rule wants restocked and what the ledger
     holds, line by line; then store quantities and restocked amounts in one UPDATE so the
-    database's check (restocked <= quantity) holds at every statement."""
+    database's check (restocked <= quantity) holds at every statement. Records on the
+    return whether it was approved without restock because stock was POS-linked."""
+    skipped = workflow.restock_skipped(
+        status=rma.status,
+        update_stock=rma.update_stock,
+        pos_linked=pos_linked,
+        skipped=rma.restock_skipped_at is not None,
+        update_stock_changed=update_stock_changed,
+    )
+    if skipped != (rma.restock_skipped_at is not None):
+        rma.restock_skipped_at = timezone.now() if skipped else None
+        Return.objects.filter(pk=rma.pk).update(restock_skipped_at=rma.restock_skipped_at)
     changes, moved, dirty = [], [], []
     for line in lines:
         quantity = new_quantities[line.pk]
@@ -444,6 +469,7 @@ def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> N
             update_stock=rma.update_stock,
             pos_linked=pos_linked,
             quantity=quantity,
+            skipped=skipped,
         )
         delta = target - line.restocked_quantity
         if delta:
