@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 from datetime import datetime
 
@@ -69,6 +70,8 @@ def audit_record(
 # --- API keys -------------------------------------------------------------------------
 
 API_KEY_PREFIX = "rbk"
+# rbk_<8 hex digits>_<43 URL-safe base64 characters> (secrets.token_urlsafe(32)).
+_KEY_FORMAT = re.compile(r"^rbk_[0-9a-f]{8}_[A-Za-z0-9_-]{20,64}$")
 
 
 def api_key_hash(secret: str) -> str:
@@ -76,13 +79,11 @@ def api_key_hash(secret: str) -> str:
 
 
 def api_key_parse(text: str) -> tuple[str, str] | None:
-    """(prefix, the whole key) of a key as given to a client, or None for anything else."""
-    parts = text.split("_", 2)
-    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not parts[1] or not parts[2]:
+    """(prefix, the whole key) of a key as given to a client, or None for anything else
+    (checked before the prefix reaches a query: a header may hold any byte)."""
+    if not _KEY_FORMAT.match(text):
         return None
-    if len(text) > 100:
-        return None
-    return parts[1], text
+    return text.split("_", 2)[1], text
 
 
 def api_key_create(

@@ -94,3 +94,16 @@ def test_a_body_beyond_the_limit_is_a_413(write_key, settings):
     )
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_any_bytes_in_the_authorization_header_are_a_401_never_a_500(write_key):
+    for header in [
+        "Bearer rbk_\x00\x00\x00\x00\x00\x00\x00\x00_" + "a" * 43,
+        "Bearer rbk_" + "f" * 300,
+        "Bearer " + write_key.secret.replace("rbk_", "RBK_"),
+        "Bearer",
+        "Bearer a b",
+    ]:
+        client = key_client(write_key)
+        client.credentials(HTTP_AUTHORIZATION=header)
+        assert client.get("/api/v1/catalog/").status_code == 401, header
