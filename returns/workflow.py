@@ -289,9 +289,9 @@ def decide_eligibility(
 
 
 def format_day(day: date) -> str:
-    """12 October 2026 / 12 oktober 2026: the day as people write it, month in words in the
-    active language (unambiguous, unlike 10/12/2026)."""
-    return formats.date_format(day, "j F Y")
+    """12 October 2026 / 12 oktober 2026 / 12. Oktober 2026 / 12 octobre 2026: the day as
+    people write it, month in words in the active language (unambiguous, unlike 10/12/2026)."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 # --- What a customer sees of a return (SPEC §5, §11) ------------------------------------

@@ -313,6 +313,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
     ("nl", "Nederlands"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["returns_backoffice.formats"]
@@ -391,6 +393,12 @@ SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")
 SHOP_EMAIL = env.str("SHOP_EMAIL", default="shop@example.com")
 # The currency of every amount (ISO 4217); the API states it next to each price.
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
+# The language of the e-mails SHOP_EMAIL receives (the people reading that mailbox).
+SHOP_EMAIL_LANGUAGE = env.str("SHOP_EMAIL_LANGUAGE", default=LANGUAGE_CODE)
+if SHOP_EMAIL_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        "SHOP_EMAIL_LANGUAGE must be one of: " + ", ".join(code for code, _name in LANGUAGES)
+    )
 # The port `make run` serves the demo on; links in e-mails follow it unless SITE_URL is set.
 PORT = env.int("PORT", default=8000)
 # Absolute address of this site, used for links in e-mails.

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.money import format_money
+
 register = template.Library()
 
 # A document number inside free text: RET-000123, ORD-1001.
@@ -27,3 +29,12 @@ def nowrap(value, autoescape=True):
     inside a sentence ({% blocktranslate with date=day|date:"j F Y"|nowrap %})."""
     escaped = conditional_escape(value) if autoescape else value
     return format_html('<span class="nowrap">{}</span>', escaped)
+
+
+@register.filter
+def money(amount, currency="EUR"):
+    """`amount` as the reader's language writes money: {{ line.unit_price|money }} gives
+    €12.50, € 12,50, 12,50 € (core/money.py). Nothing for no amount."""
+    if amount is None or amount == "":
+        return ""
+    return format_money(amount, currency)
