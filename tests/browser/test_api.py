@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import log_in
+from .helpers import assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +22,9 @@ def test_an_admin_makes_a_key_a_tool_uses_it_and_the_admin_revokes_it(page, shop
     page.get_by_role("button", name="Create key").click()
     secret = page.get_by_test_id("api-secret").inner_text()
     assert re.fullmatch(r"rbk_[0-9a-f]{8}_\S+", secret)
+    # The page with the new secret and the list of keys (axe; no sideways scrolling).
+    assert_accessible(page, "api-key-created")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     tool = page.context.request
     headers = {"Authorization": f"Bearer {secret}"}
