@@ -4,6 +4,7 @@ reaches a query it would break: every refusal is a 4xx problem document."""
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -223,7 +224,7 @@ class SettingsSerializer(serializers.Serializer):
 class CustomerInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=200)
-    language = serializers.CharField(max_length=8, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class OrderLineInput(serializers.Serializer):

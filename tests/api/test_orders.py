@@ -144,3 +144,10 @@ def test_products_are_upserted_by_sku_and_read_with_stock_and_ledger(api):
     assert read["variants"][0]["on_hand"] == 0 and read["variants"][0]["ledger"] == []
     assert not StockMovement.objects.exists()
     assert api.get("/api/v1/products/NOPE/").status_code == 404
+
+
+def test_a_language_the_shop_does_not_speak_is_refused(api):
+    body = {"email": "kim@example.org", "name": "Kim", "language": "xx"}
+    response = api.post("/api/v1/customers/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "language"
