@@ -108,6 +108,7 @@ def return_create(
             created_by=user if getattr(user, "pk", None) else None,
             created_at=now,
             updated_at=now,
+            status_changed_at=now,
             request_token=request_token,
         )
         ReturnLine.objects.bulk_create(
@@ -285,10 +286,14 @@ def return_change(
 
         pos_linked = stock_linked_to_pos()
         counted_before = count_key(old_status, rma.reason_id)
+        now = timezone.now()
+        always = {"status": new_status, "version": rma.version + 1, "updated_at": now}
+        if new_status != old_status:
+            always["status_changed_at"] = now  # "waiting since" starts again
         changes = model_update(
             rma,
             _field_values(reason, action, customer_comment, update_stock, pos_linked=pos_linked),
-            always={"status": new_status, "version": rma.version + 1, "updated_at": timezone.now()},
+            always=always,
         )
         counts_change(counted_before, count_key(new_status, rma.reason_id))
 

@@ -287,6 +287,7 @@ ROUTES: list[Route] = [
         data=lambda w: {"stock_linked_to_pos": "false"},
     ),
     Route("backoffice/orders/", get=backoffice()),
+    Route("backoffice/orders/export.csv", get=backoffice(), html=False),
     Route("backoffice/orders/<str:number>/", get=backoffice(), params={"number": "order_a.number"}),
     Route("backoffice/returns/", get=backoffice()),
     Route(
@@ -302,6 +303,25 @@ ROUTES: list[Route] = [
         post=backoffice(REDIRECT),
         params={"pk": "return_a.pk"},
         data=lambda w: {"text": "Your parcel arrived today."},
+    ),
+    Route("backoffice/returns/export.csv", get=backoffice(), html=False),
+    Route(
+        "backoffice/returns/bulk/",
+        get=NOT_ALLOWED,
+        post=backoffice(OK),
+        data=lambda w: {
+            "ids": str(w.return_a.pk),
+            "scope": "selected",
+            "status": "in_progress",
+            "action": "status",
+        },
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/assign/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"assignee": str(w.staff.pk)},
     ),
     Route(
         "backoffice/orders/<str:number>/create-return/",
