@@ -24,7 +24,13 @@ from .catalog import (
 )
 from .counts import return_counts_rebuild
 from .history import history_record_email
-from .lifecycle import return_change, return_create, return_message_send, return_request
+from .lifecycle import (
+    return_change,
+    return_create,
+    return_message_send,
+    return_note_add,
+    return_request,
+)
 from .settings import return_settings_update
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "return_counts_rebuild",
     "return_create",
     "return_message_send",
+    "return_note_add",
     "return_request",
     "return_settings_update",
     "returns_bulk_assign",
