@@ -199,6 +199,15 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
 
     pages = [
         Page("returns list", "staff", get(["/backoffice/returns/"] * n), "admin list", kind="list"),
+        # The API's list (issue 15), read with staff's session: the same rows as JSON. Its
+        # ratio is the HTML list's p50 over its own.
+        Page(
+            "API returns list (JSON)",
+            "staff",
+            get(["/api/v1/returns/"] * n),
+            "returns list",
+            kind="other",
+        ),
         Page(
             "status tab",
             "staff",

@@ -8,8 +8,9 @@ Definitions, as the page states them:
 - late: in New, In progress or Return approved for longer than the days in Settings >
   Account & service (by `status_changed_at`), counted up to COUNT_CAP;
 - in the range: returns created on those days (the shop's time zone), with their items;
-  the return rate of a variant is the items returned (returns created in the range) ÷
-  the items sold (orders placed in the range);
+  the return rate of a variant is, of the items sold in orders placed in the range, the
+  share that live returns hold (OrderLine.returned_quantity): one cohort, so never above
+  100 %, however returns and orders fall across the range's edges;
 - time to a final status: from creation to the moment a return reached the final status
   it is in now, for returns that reached it in the range (the median).
 """
@@ -200,14 +201,14 @@ def _by_variant(lines, since, until):
         .order_by("-returned", "order_line__variant_id")[:TOP_VARIANTS]
     )
     ids = [row["order_line__variant_id"] for row in rows]
-    sold = {
-        row["variant_id"]: row["sold"]
+    cohort = {
+        row["variant_id"]: (row["sold"], row["held"])
         for row in OrderLine.objects.filter(
             variant_id__in=ids, order__placed_at__gte=since, order__placed_at__lt=until
         )
         .order_by()
         .values("variant_id")
-        .annotate(sold=Sum("quantity"))
+        .annotate(sold=Sum("quantity"), held=Sum("returned_quantity"))
     }
     names = {
         variant.pk: str(variant)
@@ -217,8 +218,8 @@ def _by_variant(lines, since, until):
         (
             names.get(pk, ""),
             row["returned"],
-            sold.get(pk, 0),
-            return_rate(row["returned"], sold.get(pk, 0)),
+            cohort.get(pk, (0, 0))[0],
+            return_rate(cohort.get(pk, (0, 0))[1], cohort.get(pk, (0, 0))[0]),
         )
         for pk, row in zip(ids, rows, strict=True)
     ]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("returns.urls")),
     path("", include("notifications.urls")),
+    path("", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -26,7 +26,13 @@ from .catalog import (
 )
 from .counts import return_counts_rebuild
 from .history import history_record_email
-from .lifecycle import return_change, return_create, return_message_send, return_request
+from .lifecycle import (
+    return_change,
+    return_create,
+    return_message_send,
+    return_note_add,
+    return_request,
+)
 from .receiving import return_receive
 from .settings import return_settings_update
 
@@ -45,6 +51,7 @@ __all__ = [
     "return_counts_rebuild",
     "return_create",
     "return_message_send",
+    "return_note_add",
     "return_receive",
     "return_request",
     "return_settings_update",

@@ -345,6 +345,28 @@ def return_change(
         return rma
 
 
+# --- A staff note -------------------------------------------------------------------------
+
+NOTE_LIMIT = 5000
+
+
+def return_note_add(*, rma: Return, user, text: str):
+    """Add a staff note to a return (and its entry in the history), as the return page's
+    Staff note does, without changing the return: its version stays, so a colleague's open
+    form stays valid. Under the return's row lock, so it lands in the history between the
+    saves around it. An empty or overlong note is refused (InvalidReturnInput)."""
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise InvalidReturnInput(_("Write a note first."), field="text")
+    if len(text) > NOTE_LIMIT:
+        raise InvalidReturnInput(
+            _("A note is at most %(limit)s characters.") % {"limit": NOTE_LIMIT}, field="text"
+        )
+    with transaction.atomic():
+        rma = Return.objects.select_for_update(of=("self",)).get(pk=rma.pk)
+        return history_add_note(rma, user, text)
+
+
 # --- A message to the customer --------------------------------------------------------------
 
 MESSAGE_LIMIT = 5000

@@ -35,6 +35,8 @@ def test_the_page_benchmark_runs_and_our_pages_stay_within_ten_queries(settings,
     for name in ("returns list", "status tab", "reason filter", "search e-mail", "return page"):
         assert pages[name]["ratio"] > 0, name
     assert sum("deep" in name for name in pages) == len(SORTS)  # one per sort
+    # The API's list (issue 15) beside the HTML list.
+    assert pages["API returns list (JSON)"]["ratio"] > 0
     assert figures["targets"]
 
 

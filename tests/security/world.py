@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, override_settings
 
+from accounts.models import ApiKey
+from accounts.services import api_key_create
 from inventory.models import Product
 from inventory.selectors import inventory_settings
 from inventory.services import stock_receive_initial
@@ -52,6 +54,7 @@ class World:
     return_b: Return  # customer B's, created by staff, with catalog entries
     note: ReturnNote
     email: OutgoingEmail  # the status e-mail of return_a, refused by the mail server
+    api_key: ApiKey  # a write key (the API's own matrix: tests/api/test_matrix.py)
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -200,6 +203,9 @@ def build_world(text: str = "") -> World:
     ):
         assert email_deliver(email_id=email.pk) == OutgoingEmail.State.FAILED
     email.refresh_from_db()
+    api_key, _secret = api_key_create(
+        actor=admin, name=t("api key name", "Shop sync", 100), scope="write"
+    )
     world = World(
         customer_a=customer_a,
         customer_b=customer_b,
@@ -217,6 +223,7 @@ def build_world(text: str = "") -> World:
         return_b=return_b,
         note=ReturnNote.objects.get(rma=return_a),
         email=email,
+        api_key=api_key,
         texts=texts,
     )
     world.clients = {role: world.client(role) for role in ROLES}
