@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -100,6 +101,16 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
             else 0
         )
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The customer paid for what they ordered: each line adds to its order's total.
+        line = super()._create(model_class, *args, **kwargs)
+        Order.objects.filter(pk=line.order_id).update(
+            total_paid=F("total_paid") + line.unit_price * line.quantity
+        )
+        line.order.refresh_from_db(fields=["total_paid"])
+        return line
 
 
 class CatalogEntryFactory(factory.django.DjangoModelFactory):

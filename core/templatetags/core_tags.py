@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.money import format_money
+
 register = template.Library()
 
 # A document number inside free text: RET-000123, ORD-1001.
@@ -27,3 +29,10 @@ def nowrap(value, autoescape=True):
     inside a sentence ({% blocktranslate with date=day|date:"j F Y"|nowrap %})."""
     escaped = conditional_escape(value) if autoescape else value
     return format_html('<span class="nowrap">{}</span>', escaped)
+
+
+@register.filter
+def money(amount, currency="EUR"):
+    """{{ line.unit_price|money:order.currency }}: "€12.50" / "€ 12,50" (core.money), on
+    one line (a non-breaking space where the language puts a space)."""
+    return format_money(amount, currency or "EUR").replace(" ", "\N{NO-BREAK SPACE}")
