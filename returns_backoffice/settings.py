@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "orders",
     "notifications",
     "returns",
+    "billing",
     "demo",
 ]
 

@@ -31,6 +31,9 @@ SERVICE_OWNED = {
     "notifications.deliveryattempt",
     "notifications.emailtemplate",
     "accounts.auditentry",
+    "billing.creditinvoice",
+    "billing.creditinvoiceline",
+    "billing.billingsettings",
 }
 # What a superuser may still change in the admin, and why that is harmless.
 FREE = {
