@@ -5,7 +5,13 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import BillingSettings, CreditInvoice, CreditInvoiceLine
+from .models import (
+    BillingSettings,
+    CreditInvoice,
+    CreditInvoiceLine,
+    StoreCredit,
+    StoreCreditEntry,
+)
 
 
 class CreditInvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -27,3 +33,18 @@ class CreditInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(BillingSettings)
 class BillingSettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
+
+
+class StoreCreditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StoreCreditEntry
+    raw_id_fields = ["invoice", "created_by"]
+    extra = 0
+
+
+@admin.register(StoreCredit)
+class StoreCreditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "customer", "balance", "created_at"]
+    list_select_related = ["customer"]
+    search_fields = ["code", "customer__name"]
+    raw_id_fields = ["customer"]
+    inlines = [StoreCreditEntryInline]

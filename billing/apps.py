@@ -9,4 +9,6 @@ class BillingConfig(AppConfig):
     def ready(self):
         from accounts.audit import AuditArea, register
 
+        from . import emails, receivers  # noqa: F401  (its e-mail; the page panels)
+
         register(AuditArea("settings.billing", _("Returns & refunds")))

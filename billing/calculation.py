@@ -2,7 +2,7 @@
 out): what the form previews, the service stores and the PDF prints are the same numbers.
 
 Amounts include VAT, as the shop charged them. Rounding is explicit, half up to the cent
-(core.money.cents), and happens at exactly these points:
+(core.money.round_money), and happens at exactly these points:
 - a percentage restocking fee: goods × percent / 100, rounded once;
 - the VAT of each rate: gross × rate / (100 + rate), rounded once per rate (a Dutch
   invoice states VAT per rate, not per line), net = gross − VAT.
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core.money import cents
+from core.money import round_money as cents
 
 from .exceptions import InvalidCreditInvoice
 

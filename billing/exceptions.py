@@ -28,3 +28,9 @@ class CreditInvoiceNotFound(NotFound):
 
 class InvalidBillingSettings(DomainError):
     default_message = _("These settings are not possible.")
+
+
+class InsufficientStoreCredit(DomainError):
+    """Spending more than a voucher holds."""
+
+    default_message = _("The voucher does not hold that much.")

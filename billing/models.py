@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel
+
 from .calculation import FeeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -57,6 +59,7 @@ class BillingSettings(models.Model):
                     | models.Q(restocking_fee_value__lte=100)
                 ),
                 name="billing_settings_fees_valid",
+                violation_error_message=_("A percentage is between 0 and 100."),
             ),
             models.CheckConstraint(
                 condition=models.Q(standard_vat_rate__gte=0, standard_vat_rate__lt=100),
@@ -91,6 +94,7 @@ class CreditInvoice(models.Model):
 
     class RefundMethod(models.TextChoices):
         ORIGINAL = "original", _("Back to the original payment")
+        STORE_CREDIT = "store_credit", _("Store credit")
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
 
     order = models.ForeignKey(
@@ -224,3 +228,161 @@ class CreditInvoiceLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.order_line_id}"
+
+
+class StoreCredit(models.Model):
+    """A store credit voucher: a code the customer spends in the shop, with a balance kept
+    like stock. The balance changes only with a ledger row (StoreCreditEntry) written in
+    the same transaction under this row's lock; it is never negative (a database check)."""
+
+    code = models.CharField(_("voucher code"), max_length=20, unique=True)
+    customer = models.ForeignKey(
+        "orders.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="store_credits",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    balance = models.DecimalField(_("balance"), **MONEY, default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("store credit")
+        verbose_name_plural = _("store credit")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="billing_store_credit_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class StoreCreditEntry(AppendOnlyModel):
+    """One change of a voucher's balance, written once (a database trigger refuses
+    changes): the balance is always the sum of its entries."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund as store credit")
+        REDEEMED = "redeemed", _("Spent in the shop")
+
+    credit = models.ForeignKey(
+        StoreCredit,
+        verbose_name=_("store credit"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    delta = models.DecimalField(_("change"), **MONEY)
+    invoice = models.ForeignKey(
+        CreditInvoice,
+        verbose_name=_("credit invoice"),
+        on_delete=models.PROTECT,
+        related_name="store_credit_entries",
+        null=True,
+        blank=True,
+    )
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("store credit entry")
+        verbose_name_plural = _("store credit ledger")
+        ordering = ["credit_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(delta=0), name="billing_store_credit_entry_not_zero"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.credit_id}: {self.delta}"
+
+
+class Exchange(models.Model):
+    """A return's items exchanged for others: the replacement order that ships them, and
+    the price difference (positive: the customer owes it; negative: the shop credits it)."""
+
+    rma = models.ForeignKey(
+        "returns.Return",
+        verbose_name=_("return"),
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+    )
+    original_order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("original order"),
+        on_delete=models.PROTECT,
+        related_name="exchanges",
+    )
+    replacement_order = models.OneToOneField(
+        "orders.Order",
+        verbose_name=_("replacement order"),
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    # New items' value − the returned items' value (VAT included).
+    difference = models.DecimalField(_("price difference"), **MONEY)
+    # The credit invoice for a cheaper exchange, once made.
+    credit_invoice = models.OneToOneField(
+        CreditInvoice,
+        verbose_name=_("credit invoice"),
+        on_delete=models.PROTECT,
+        related_name="exchange",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return str(self.replacement_order)
+
+
+class ExchangeLine(models.Model):
+    exchange = models.ForeignKey(
+        Exchange, verbose_name=_("exchange"), on_delete=models.CASCADE, related_name="lines"
+    )
+    # Each return line is exchanged at most once.
+    return_line = models.OneToOneField(
+        "returns.ReturnLine",
+        verbose_name=_("return line"),
+        on_delete=models.PROTECT,
+        related_name="exchange_line",
+    )
+    replacement_line = models.OneToOneField(
+        "orders.OrderLine",
+        verbose_name=_("replacement line"),
+        on_delete=models.PROTECT,
+        related_name="exchanged_from",
+    )
+
+    class Meta:
+        verbose_name = _("exchange line")
+        verbose_name_plural = _("exchange lines")
+        ordering = ["exchange_id", "pk"]
+
+    def __str__(self):
+        return f"{self.return_line_id} → {self.replacement_line_id}"

@@ -24,13 +24,21 @@ from orders.models import Order, OrderLine
 from . import calculation
 from .calculation import FeeKind
 from .exceptions import (
+    InsufficientStoreCredit,
     InvalidBillingSettings,
     InvalidCreditInvoice,
     InvalidCreditInvoiceState,
     MoreThanPaid,
 )
 from .ibans import normalize_iban
-from .models import BillingSettings, CreditInvoice, CreditInvoiceLine, CreditInvoiceSequence
+from .models import (
+    BillingSettings,
+    CreditInvoice,
+    CreditInvoiceLine,
+    CreditInvoiceSequence,
+    StoreCredit,
+    StoreCreditEntry,
+)
 
 Status = CreditInvoice.Status
 NUMBER_FORMAT = "CR-{year}-{sequence:05d}"
@@ -227,11 +235,20 @@ def credit_invoice_create(
 
 
 def credit_invoice_issue(
-    *, invoice: CreditInvoice, user, credit_return: bool = False, notify_customer: bool = False
+    *,
+    invoice: CreditInvoice,
+    user,
+    email_customer: bool = False,
+    credit_return: bool = False,
+    notify_customer: bool = False,
 ) -> CreditInvoice:
     """Issue a draft: it gets the next number of the year (CR-2026-00001), taken under
     the sequence row's lock in the same transaction, so numbers are gap-free and unique
     however many are issued at once; from then on it is never edited.
+
+    With `email_customer`, the customer's "your credit invoice" e-mail, with the PDF in
+    their language attached, is recorded in the outbox in the same transaction (sent after
+    commit; a rollback leaves neither number nor e-mail).
 
     With `credit_return`, the credit invoice's return moves to Item(s) credited in the
     same transaction (its e-mail with `notify_customer`), under the returns services'
@@ -258,6 +275,14 @@ def credit_invoice_issue(
                 "issued_at": now,
             },
         )
+        if email_customer:
+            from .emails import queue_credit_invoice_email
+            from .pdf import credit_invoice_pdf
+
+            invoice = CreditInvoice.objects.select_related("order__customer__user", "rma").get(
+                pk=invoice.pk
+            )
+            queue_credit_invoice_email(invoice, pdf=credit_invoice_pdf(invoice))
         return invoice
 
 
@@ -273,8 +298,10 @@ def credit_invoice_mark_refunded(
 ) -> CreditInvoice:
     """Record that an issued credit invoice was paid back: how (back to the original
     payment, or by bank transfer to a valid IBAN), when, and the payment's reference.
-    The payment itself happens at the payment provider or the bank. An invalid IBAN or an
-    unknown method is InvalidCreditInvoice; nothing is written. With `credit_return`, as
+    The payment itself happens at the payment provider or the bank. As store credit, a new
+    voucher for the customer holds the total (its first ledger row), and its code is the
+    refund's reference. An invalid IBAN or an unknown method is InvalidCreditInvoice;
+    nothing is written. With `credit_return`, as
     for credit_invoice_issue."""
     if method not in CreditInvoice.RefundMethod.values:
         raise InvalidCreditInvoice(_("Choose how the money was paid back."), field="method")
@@ -285,6 +312,14 @@ def credit_invoice_mark_refunded(
         invoice = _lock(invoice)
         if invoice.status != Status.ISSUED:
             raise InvalidCreditInvoiceState(_("Only an issued credit invoice can be refunded."))
+        if method == CreditInvoice.RefundMethod.STORE_CREDIT and not invoice.total:
+            raise InvalidCreditInvoice(
+                _("Nothing to pay back: a voucher of zero is no voucher."), field="method"
+            )
+        if method == CreditInvoice.RefundMethod.STORE_CREDIT:
+            # The voucher's code is the refund's reference: what the customer types to pay.
+            credit = _store_credit_new(invoice, user=user)
+            reference = credit.code
         model_update(
             invoice,
             {
@@ -310,6 +345,76 @@ def credit_invoice_cancel(*, invoice: CreditInvoice, user) -> CreditInvoice:
         _hold(invoice, sign=-1)
         model_update(invoice, {"status": Status.CANCELLED, "cancelled_at": timezone.now()})
         return invoice
+
+
+# --- Store credit ---------------------------------------------------------------------------
+
+VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def _voucher_code() -> str:
+    import secrets
+
+    parts = ["".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "SC-" + "-".join(parts)
+
+
+def _store_credit_new(invoice: CreditInvoice, *, user) -> StoreCredit:
+    credit = StoreCredit.objects.create(
+        code=_voucher_code(),
+        customer_id=CreditInvoice.objects.values_list("order__customer_id", flat=True).get(
+            pk=invoice.pk
+        ),
+        currency=invoice.currency,
+    )
+    _store_credit_post(
+        credit, delta=invoice.total, kind=StoreCreditEntry.Kind.REFUND, invoice=invoice, user=user
+    )
+    return credit
+
+
+def _store_credit_post(credit: StoreCredit, *, delta, kind, user, invoice=None, reference=""):
+    """One ledger row and the balance moved by it, in one transaction; the caller holds
+    the voucher's row lock (or just made it). The check constraint refuses a negative
+    balance whatever the caller checked."""
+    if delta:
+        StoreCreditEntry.objects.create(
+            credit=credit,
+            kind=kind,
+            delta=delta,
+            invoice=invoice,
+            reference=reference,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        StoreCredit.objects.filter(pk=credit.pk).update(balance=F("balance") + delta)
+        credit.refresh_from_db(fields=["balance"])
+
+
+def store_credit_redeem(*, code: str, amount, user, reference: str = "") -> StoreCredit:
+    """Spend `amount` of a voucher (an order paid with it): under the voucher's row lock,
+    never more than its balance (InsufficientStoreCredit; the database refuses a negative
+    balance too). Every change is a ledger row."""
+    amount = calculation.amount(amount, field_name="amount", label=_("The amount"))
+    if not amount:
+        raise InvalidCreditInvoice(_("The amount must be more than zero."), field="amount")
+    with transaction.atomic():
+        credit = StoreCredit.objects.select_for_update().filter(code=code.strip().upper()).first()
+        if credit is None:
+            raise InvalidCreditInvoice(_("No voucher has this code."), field="code")
+        if amount > credit.balance:
+            raise InsufficientStoreCredit(
+                _("The voucher holds only %(balance)s.")
+                % {"balance": format_money(credit.balance, credit.currency)},
+                field="amount",
+            )
+        _store_credit_post(
+            credit,
+            delta=-amount,
+            kind=StoreCreditEntry.Kind.REDEEMED,
+            user=user,
+            reference=reference.strip()[:100],
+        )
+        return credit
 
 
 # --- Settings -------------------------------------------------------------------------------

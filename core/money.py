@@ -1,35 +1,54 @@
-"""Money: Decimal amounts with a currency, never floats, rounded explicitly.
+"""Amounts of money as people read them in each language: `€12.50` (English), `€ 12,50`
+(Dutch), `12,50 €` (German, French). Amounts are `Decimal`, never float; they are rounded to
+cents explicitly (ROUND_HALF_UP, as on an invoice) before they are shown.
 
-`cents` rounds to the cent the one way this shop rounds (half up, as Dutch invoices do),
-and `format_money` writes an amount the way the reader's language writes it:
-"€12.50" in English, "€ 12,50" in Dutch."""
+The separators are the locale's own (Django's format files: `1,234.50`, `1.234,50`,
+`1 234,50`); where the symbol goes is this table. The space between symbol and number never
+breaks, so an amount never splits over two lines.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats, translation
+from django.utils import formats, numberformat, translation
 
+NBSP = "\u00a0"
 CENT = Decimal("0.01")
-SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
-# Languages that put a space between the symbol and the amount (and a minus after it).
-SPACED = {"nl", "de", "fr"}
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+# language -> pattern; {sign} {symbol} {number}. A language not listed reads as English.
+PATTERNS = {
+    "en": "{sign}{symbol}{number}",
+    "nl": "{symbol}" + NBSP + "{sign}{number}",
+    "de": "{sign}{number}" + NBSP + "{symbol}",
+    "fr": "{sign}{number}" + NBSP + "{symbol}",
+}
 
 
-def cents(amount) -> Decimal:
-    """`amount` rounded to the cent, half up (0.005 → 0.01; -0.005 → -0.01)."""
+def round_money(amount) -> Decimal:
+    """`amount` to whole cents, halves up (2.345 -> 2.35, -2.345 -> -2.35)."""
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def format_money(amount, currency: str = "EUR", *, language: str | None = None) -> str:
-    """ "€12.50" / "€ 12,50": the amount to the cent, with the currency's symbol (or its
-    code) where the reader's language puts it. `language` defaults to the active one."""
-    if amount is None or amount == "":
-        return ""
-    amount = cents(amount)
-    language = (language or translation.get_language() or "en").split("-")[0]
-    symbol = SYMBOLS.get(currency, currency)
-    with translation.override(language):
-        digits = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
-    sign = "-" if amount < 0 else ""
-    if language in SPACED or symbol == currency:
-        return f"{symbol} {sign}{digits}"
-    return f"{sign}{symbol}{digits}"
+    """`amount` (Decimal, int or a decimal string; never float) in `currency` as written in
+    `language` (default: the active language)."""
+    if isinstance(amount, float):
+        raise TypeError("Money is a Decimal, never a float.")
+    language = (language or translation.get_language() or "en").split("-")[0].lower()
+    if language not in PATTERNS:
+        language = "en"
+    rounded = round_money(amount)
+    number = numberformat.format(
+        abs(rounded),
+        formats.get_format("DECIMAL_SEPARATOR", language),
+        decimal_pos=2,
+        grouping=formats.get_format("NUMBER_GROUPING", language),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR", language),
+        force_grouping=True,
+    )
+    return PATTERNS.get(language, PATTERNS["en"]).format(
+        sign="-" if rounded < 0 else "",
+        symbol=SYMBOLS.get(currency, currency + (NBSP if language == "en" else "")),
+        number=number,
+    )

@@ -34,6 +34,7 @@ from .forms import (
     ReturnSettingsForm,
 )
 from .models import CatalogEntry, Return, Status
+from .signals import return_page_panels
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 20
@@ -156,6 +157,11 @@ def _change_form(request, rma: Return, *, data):
 
 
 def _detail_page(request, rma, form, *, can_change=True, message_form=None):
+    panels = [
+        html
+        for _receiver, html in return_page_panels.send(sender=None, request=request, rma=rma)
+        if html
+    ]
     return render(
         request,
         "returns/return_detail.html",
@@ -167,6 +173,7 @@ def _detail_page(request, rma, form, *, can_change=True, message_form=None):
             "message_form": message_form or ReturnMessageForm(),
             "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
+            "panels": panels,
             "section": "returns",
         },
     )

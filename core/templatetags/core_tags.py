@@ -33,6 +33,8 @@ def nowrap(value, autoescape=True):
 
 @register.filter
 def money(amount, currency="EUR"):
-    """{{ line.unit_price|money:order.currency }}: "€12.50" / "€ 12,50" (core.money), on
-    one line (a non-breaking space where the language puts a space)."""
-    return format_money(amount, currency or "EUR").replace(" ", "\N{NO-BREAK SPACE}")
+    """`amount` as the reader's language writes money: {{ line.unit_price|money }} gives
+    €12.50, € 12,50, 12,50 € (core/money.py). Nothing for no amount."""
+    if amount is None or amount == "":
+        return ""
+    return format_money(amount, currency)

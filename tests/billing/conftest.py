@@ -2,12 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import OrderFactory, OrderLineFactory, StaffUserFactory, VariantFactory
-
-
-@pytest.fixture
-def staff(db):
-    return StaffUserFactory()
+from tests.factories import OrderFactory, OrderLineFactory, VariantFactory
 
 
 @pytest.fixture
@@ -40,3 +35,21 @@ def shirts(order):
 @pytest.fixture
 def books(order):
     return order.lines.get(unit_price=Decimal("22.50"))
+
+
+@pytest.fixture
+def approved_return(order, shirts, books, staff):
+    """An approved return of 2 T-shirts and 1 book."""
+    from returns import services as return_services
+    from tests.factories import CatalogEntryFactory
+
+    rma = return_services.return_create(
+        order=order,
+        quantities={shirts.pk: 2, books.pk: 1},
+        user=staff,
+        origin="staff",
+        reason=return_services.Choice(entry=CatalogEntryFactory(kind="reason", name="Too small")),
+    )
+    return return_services.return_change(
+        rma=rma, user=staff, version=rma.version, status="approved"
+    )

@@ -224,3 +224,50 @@ def test_settings_are_checked_and_audited(staff):
     from accounts.models import AuditEntry
 
     assert AuditEntry.objects.filter(area="settings.billing").count() == 1
+
+
+def test_refund_as_store_credit_opens_a_voucher_with_its_ledger(order, shirts, staff):
+    from billing.models import StoreCredit, StoreCreditEntry
+
+    invoice = services.credit_invoice_issue(invoice=create(order, staff, {shirts: 2}), user=staff)
+    services.credit_invoice_mark_refunded(invoice=invoice, user=staff, method="store_credit")
+    invoice.refresh_from_db()
+    credit = StoreCredit.objects.get()
+    assert invoice.refund_reference == credit.code and credit.code.startswith("SC-")
+    assert credit.customer == order.customer and credit.balance == D("49.90")
+    services.store_credit_redeem(code=credit.code.lower(), amount="20.00", user=staff)
+    with pytest.raises(services.InsufficientStoreCredit):
+        services.store_credit_redeem(code=credit.code, amount="29.91", user=staff)
+    credit = services.store_credit_redeem(code=credit.code, amount="29.90", user=staff)
+    assert credit.balance == 0
+    assert [e.delta for e in StoreCreditEntry.objects.order_by("pk")] == [
+        D("49.90"),
+        D("-20.00"),
+        D("-29.90"),
+    ]
+
+
+@pytest.mark.parametrize("amount", ["-1", "0", "abc", "1.001"])
+def test_redeeming_a_bad_amount_is_refused(order, shirts, staff, amount):
+    from billing.models import StoreCreditEntry
+
+    invoice = services.credit_invoice_issue(invoice=create(order, staff, {shirts: 1}), user=staff)
+    services.credit_invoice_mark_refunded(invoice=invoice, user=staff, method="store_credit")
+    code = invoice.__class__.objects.get(pk=invoice.pk).refund_reference
+    with pytest.raises(InvalidCreditInvoice):
+        services.store_credit_redeem(code=code, amount=amount, user=staff)
+    assert StoreCreditEntry.objects.count() == 1
+
+
+def test_the_database_keeps_store_credit_honest(order, shirts, staff):
+    from billing.models import StoreCredit, StoreCreditEntry
+
+    invoice = services.credit_invoice_issue(invoice=create(order, staff, {shirts: 1}), user=staff)
+    services.credit_invoice_mark_refunded(invoice=invoice, user=staff, method="store_credit")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StoreCredit.objects.update(balance=D("-0.01"))
+    entry = StoreCreditEntry.objects.get()
+    with pytest.raises(Exception), transaction.atomic():  # noqa: B017 (the trigger's own error)
+        StoreCreditEntry.objects.filter(pk=entry.pk).update(delta=D("1000"))
+    entry.refresh_from_db()
+    assert entry.delta == D("24.95")

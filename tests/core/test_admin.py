@@ -34,6 +34,8 @@ SERVICE_OWNED = {
     "billing.creditinvoice",
     "billing.creditinvoiceline",
     "billing.billingsettings",
+    "billing.storecredit",
+    "billing.storecreditentry",
 }
 # What a superuser may still change in the admin, and why that is harmless.
 FREE = {
