@@ -52,6 +52,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=true $(MANAGE) check_translations
 
 check: $(INSTALLED)
 	DEBUG=true $(MANAGE) check
@@ -65,10 +66,11 @@ lock:
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 	rm -rf .lockenv
 
-## make messages: collect translatable strings into locale/nl (then translate, commit)
+## make messages: collect translatable strings into every catalog of LOCALES (then translate, commit)
+LOCALES := nl de fr
 messages: $(INSTALLED)
-	DEBUG=true $(MANAGE) makemessages -l nl --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*"
-	DEBUG=true $(MANAGE) compilemessages -l nl --ignore ".venv"
+	DEBUG=true $(MANAGE) makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*"
+	DEBUG=true $(MANAGE) compilemessages $(addprefix -l ,$(LOCALES)) --ignore ".venv"
 
 ## make bench: a 1,000,000-return shop in PostgreSQL, page timings and a load run (see docs/benchmarks.md)
 bench: $(INSTALLED)

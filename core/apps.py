@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,16 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(append_only_after_migrate, dispatch_uid="core.append_only")
+        connection_created.connect(time_statements_on, dispatch_uid="core.metrics.db_time")
+
+
+def time_statements_on(sender, connection, **kwargs):
+    """Every database statement is timed for /metrics (core.metrics); a connection object
+    outlives its reconnects, so the wrapper is added once."""
+    from .metrics import time_statements
+
+    if time_statements not in connection.execute_wrappers:
+        connection.execute_wrappers.append(time_statements)
 
 
 def append_only_after_migrate(sender, using="default", **kwargs):

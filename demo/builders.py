@@ -56,6 +56,8 @@ EMPTY_JSON = bulk.json_text("{}")
 LARGE = 100_000
 GENERATED_EMAIL = "shopper{:07d}@example.net"
 ORDER_NUMBER = "ORD-{:07d}"
+# The shop sells in the Netherlands, Belgium, Germany and France: most customers read Dutch.
+CUSTOMER_LANGUAGES = ("nl", "nl", "nl", "en", "de", "fr")
 DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
 
 
@@ -265,7 +267,7 @@ def ensure_customers(count: int, rng: random.Random) -> None:
                         pk,
                         user_id,
                         f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                        rng.choice(["nl", "nl", "en"]),
+                        rng.choice(CUSTOMER_LANGUAGES),
                         now,
                     )
                     for pk, user_id in zip(customer_ids, user_ids, strict=True)

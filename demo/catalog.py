@@ -173,7 +173,7 @@ ACTIONS = [
         {
             "en": "Send a larger size",
             "nl": "Grotere maat sturen",
-            "de": "Größere Größe schicken",
+            "de": "Eine Nummer größer schicken",
             "fr": "Envoyer la taille au-dessus",
         },
         True,
@@ -182,12 +182,12 @@ ACTIONS = [
         {
             "en": "Send a smaller size",
             "nl": "Kleinere maat sturen",
-            "de": "Kleinere Größe schicken",
+            "de": "Eine Nummer kleiner schicken",
             "fr": "Envoyer la taille en dessous",
         },
         True,
     ),
-    ({"en": "Refund", "nl": "Geld terugstorten", "de": "Erstatten", "fr": "Rembourser"}, True),
+    ({"en": "Refund", "nl": "Geld terugstorten", "de": "Geld erstatten", "fr": "Rembourser"}, True),
     ({"en": "Repair", "nl": "Repareren", "de": "Reparieren", "fr": "Réparer"}, True),
     (
         {

@@ -27,11 +27,12 @@ class StockChange:
 def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovement]:
     """Apply stock changes and write their ledger rows, all or nothing.
 
-    Guarantees: the variant rows are locked (SELECT ... FOR UPDATE) in primary-key order
-    before anything is written, so two callers touching the same variants in a different
-    order wait for each other instead of deadlocking; on-hand is updated with F() in the
-    database, never from a value read earlier; each change becomes one ledger row in the
-    same transaction. So on-hand always equals the sum of the ledger.
+    Guarantees: the variant rows are locked (SELECT ... FOR UPDATE; a single variant by
+    its UPDATE) in primary-key order before anything is written, so two callers touching
+    the same variants in a different order wait for each other instead of deadlocking;
+    on-hand is updated with F() in the database, never from a value read earlier; each
+    change becomes one ledger row in the same transaction. So on-hand always equals the
+    sum of the ledger.
 
     An unknown variant raises before anything is written; inside a caller's transaction
     the failure fails that transaction (no savepoint of its own).
@@ -44,19 +45,27 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
         totals[change.variant_id] += change.delta
     # No savepoint when called inside a caller's transaction: a failure here fails theirs.
     with transaction.atomic(savepoint=False):
-        locked = list(
-            Variant.objects.select_for_update(of=("self",))
-            .filter(pk__in=totals)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if len(locked) != len(totals):
-            raise Variant.DoesNotExist(f"Unknown variants: {sorted(set(totals) - set(locked))}")
-        for variant_id in locked:
-            if totals[variant_id]:
-                Variant.objects.filter(pk=variant_id).update(
-                    on_hand=F("on_hand") + totals[variant_id]
-                )
+        if len(totals) == 1:
+            # One row: its UPDATE takes the row lock itself, so there is no order to keep
+            # and no separate SELECT ... FOR UPDATE to pay for (the common save).
+            [(variant_id, total)] = totals.items()
+            if not Variant.objects.filter(pk=variant_id).update(on_hand=F("on_hand") + total):
+                raise Variant.DoesNotExist(f"Unknown variants: [{variant_id}]")
+        else:
+            locked = list(
+                Variant.objects.select_for_update(of=("self",))
+                .filter(pk__in=totals)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if len(locked) != len(totals):
+                missing = sorted(set(totals) - set(locked))
+                raise Variant.DoesNotExist(f"Unknown variants: {missing}")
+            for variant_id in locked:
+                if totals[variant_id]:
+                    Variant.objects.filter(pk=variant_id).update(
+                        on_hand=F("on_hand") + totals[variant_id]
+                    )
         return StockMovement.objects.bulk_create(
             [
                 StockMovement(

@@ -25,8 +25,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from accounts.audit import AuditArea, register
+        from core.metrics import register_scrape_time
 
         from . import checks  # noqa: F401 (registers the system checks)
+        from .metrics import outbox_metrics
+
+        register_scrape_time("outbox", outbox_metrics)
 
         # How the audit log names the templates admins edit and the e-mails they resend.
         register(AuditArea("settings.notification_emails", _("Notification e-mails"), _template))

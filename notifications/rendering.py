@@ -81,6 +81,11 @@ def template_errors(text: str, placeholders: Collection[str]) -> list[str]:
     return errors
 
 
+def placeholders_in(text: str, placeholders: Collection[str]) -> set[str]:
+    """The placeholders a text uses (a translation of a default must keep them all)."""
+    return {piece.placeholder for piece in _scan(text, placeholders) if piece.placeholder}
+
+
 def _value(values: Mapping[str, object], name: str) -> str:
     value = values.get(name)
     return "" if value is None else str(value)[:MAX_VALUE_LENGTH]

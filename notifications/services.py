@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import audit_record
 from core.db import patiently
+from core.request_id import current_request_id
 from core.services import model_update
 
 from . import delivery, registry
 from .delivery import Attachment
 from .exceptions import InvalidTemplate, NotResendable
+from .metrics import DELIVERIES
 from .models import DeliveryAttempt, EmailAttachment, EmailTemplate, OutgoingEmail
 from .rendering import render_email, template_errors
 from .signals import email_state_changed
@@ -65,7 +67,8 @@ def _schedule_delivery(email_id: int, run_after: datetime | None = None) -> None
     still in the outbox and `outbox_sweep` enqueues it again."""
     task = deliver_email if run_after is None else deliver_email.using(run_after=run_after)
     try:
-        task.enqueue(email_id)
+        # The request (or task) that queued it: its id follows into the worker's log lines.
+        task.enqueue(email_id, request_id=current_request_id())
     except Exception:
         logger.exception("Could not enqueue e-mail %s; the outbox sweep will retry.", email_id)
 
@@ -335,8 +338,11 @@ def email_deliver(*, email_id: int) -> str:
         failure = delivery.classify(exc)
         log = logger.error if failure.permanent else logger.warning
         log("E-mail %s, attempt %s: %s", email_id, attempt, failure.error)
+        DELIVERIES.labels("permanent" if failure.permanent else "temporary").inc()
     else:
         failure = None
+        logger.info("E-mail %s, attempt %s: accepted by the server.", email_id, attempt)
+        DELIVERIES.labels("sent").inc()
     return patiently(
         partial(_record, email_id, attempt, started_at, failure), within=within, what=what
     )

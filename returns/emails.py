@@ -404,11 +404,12 @@ def queue_message_email(rma: Return, text: str) -> None:
 
 
 def queue_request_email(rma: Return) -> None:
-    """The shop's "a customer requested a return" e-mail, to SHOP_EMAIL."""
+    """The shop's "a customer requested a return" e-mail, to SHOP_EMAIL, in the language
+    of the people who read that mailbox (SHOP_EMAIL_LANGUAGE)."""
     email_queue(
         event=REQUESTED.name,
         to=settings.SHOP_EMAIL,
-        language=settings.LANGUAGE_CODE,
+        language=settings.SHOP_EMAIL_LANGUAGE,
         context=_context(rma, rma.get_absolute_url()),
         reference=reference_for(rma),
     )

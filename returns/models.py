@@ -105,6 +105,12 @@ class Return(models.Model):
     )
     action_text = models.CharField(_("Return action"), max_length=200, blank=True)
     update_stock = models.BooleanField(_("Update stock"), default=True)
+    # Set when the return reached an approved-type status with Update stock on while stock
+    # was linked to a point of sale: the point of sale moved that stock, so this return
+    # never restocks it later (until it is reopened or Update stock is set again).
+    restock_skipped_at = models.DateTimeField(
+        _("approved without restock"), null=True, blank=True, editable=False
+    )
     customer_comment = models.TextField(_("Customer comment"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -164,13 +164,41 @@ def update_stock_applies(*, pos_linked: bool) -> bool:
     return not pos_linked
 
 
-def restock_target(*, status: str, update_stock: bool, pos_linked: bool, quantity: int) -> int:
+def restock_target(
+    *, status: str, update_stock: bool, pos_linked: bool, quantity: int, skipped: bool = False
+) -> int:
     """How many items of a return line the stock ledger must hold as restocked: the line's
     quantity while the return is approved, repaired or credited with Update stock on and
-    stock not linked to a point of sale; else none. Every save posts the difference."""
+    stock not linked to a point of sale; else none. A return approved while stock was
+    linked to a point of sale (`skipped`) holds none: the point of sale took that stock in.
+    A save that moves stock posts the difference (see stock_save_relevant)."""
+    if skipped:
+        return 0
     if status in RESTOCK_STATUSES and update_stock and update_stock_applies(pos_linked=pos_linked):
         return quantity
     return 0
+
+
+def stock_save_relevant(
+    *, status_changed: bool, quantities_changed: bool, update_stock_changed: bool
+) -> bool:
+    """Only a save that changes the status, a quantity or Update stock may move stock; a
+    note, a reason or a message never does, whatever happened to the settings meanwhile."""
+    return status_changed or quantities_changed or update_stock_changed
+
+
+def restock_skipped(
+    *, status: str, update_stock: bool, pos_linked: bool, skipped: bool, update_stock_changed: bool
+) -> bool:
+    """Whether a return is (still) one approved without restock because stock was linked
+    to a point of sale. It becomes one when it is in an approved-type status with Update
+    stock on while the link is on; it stops being one when it leaves those statuses, or
+    when staff set Update stock again once the link is off (a deliberate restock)."""
+    if status not in RESTOCK_STATUSES:
+        return False
+    if pos_linked:
+        return skipped or update_stock
+    return skipped and not update_stock_changed
 
 
 # --- Reasons and actions ------------------------------------------------------------------
@@ -261,9 +289,9 @@ def decide_eligibility(
 
 
 def format_day(day: date) -> str:
-    """12 October 2026 / 12 oktober 2026: the day as people write it, month in words in the
-    active language (unambiguous, unlike 10/12/2026)."""
-    return formats.date_format(day, "j F Y")
+    """12 October 2026 / 12 oktober 2026 / 12. Oktober 2026 / 12 octobre 2026: the day as
+    people write it, month in words in the active language (unambiguous, unlike 10/12/2026)."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 # --- What a customer sees of a return (SPEC §5, §11) ------------------------------------

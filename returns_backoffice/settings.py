@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the task its save queues, carries its id.
+    "core.request_id.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a login refused for too many failures into the
     # lockout response (see accounts/throttling.py).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "returns_backoffice.urls"
@@ -267,6 +271,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
     ("nl", "Nederlands"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["returns_backoffice.formats"]
@@ -319,6 +325,8 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(max(300, EMAIL_FINAL_REPLY_TIMEOUT + 10 * EMAIL_TIMEOUT + 60)),
     }
 }
+# /metrics (core.metrics) answers only to these networks (Prometheus scraping each host).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 if TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
@@ -341,6 +349,12 @@ OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")
 SHOP_EMAIL = env.str("SHOP_EMAIL", default="shop@example.com")
+# The language of the e-mails SHOP_EMAIL receives (the people reading that mailbox).
+SHOP_EMAIL_LANGUAGE = env.str("SHOP_EMAIL_LANGUAGE", default=LANGUAGE_CODE)
+if SHOP_EMAIL_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        "SHOP_EMAIL_LANGUAGE must be one of: " + ", ".join(code for code, _name in LANGUAGES)
+    )
 # The port `make run` serves the demo on; links in e-mails follow it unless SITE_URL is set.
 PORT = env.int("PORT", default=8000)
 # Absolute address of this site, used for links in e-mails.
@@ -349,16 +363,31 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 # One console handler, on the root logger: every line once (Django's own console handler
 # on the "django" logger, active with DEBUG on, printed each django.* line a second time),
 # and a 403 or 404 as one line without a traceback.
+# LOG_FORMAT=json: one JSON object per line (for a log collector), with the request id
+# that also follows a save into the task that sends its e-mail; text: for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "text" or "json".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "no_client_error_tracebacks": {"()": "core.log_filters.NoTracebackForClientErrors"}
+        "no_client_error_tracebacks": {"()": "core.log_filters.NoTracebackForClientErrors"},
+        "request_id": {"()": "core.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["no_client_error_tracebacks"],
+            "filters": ["no_client_error_tracebacks", "request_id"],
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.metrics import metrics_view
+
 from . import views
 
 admin.site.site_header = "Returns backoffice — Django admin"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("", views.front_page, name="front"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("backoffice/", views.backoffice_home, name="backoffice-home"),
     path("backoffice/settings/", views.settings_home, name="settings"),

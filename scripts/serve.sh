@@ -19,6 +19,11 @@ if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY
 fi
 PORT="${PORT:-8000}"
+# /metrics sums every process of this host (core/metrics.py); the directory starts empty.
+if [ -z "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  export PROMETHEUS_MULTIPROC_DIR="$PWD/.metrics"
+fi
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 WEB_WORKERS="${WEB_WORKERS:-2}"
 
 $PY manage.py migrate --noinput -v0
@@ -34,6 +39,7 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 "${worker[@]}" & pids+=($!)
 $PY manage.py outbox_sweep --loop 60 & pids+=($!)
 echo "Serving on http://127.0.0.1:$PORT ($WEB_WORKERS gunicorn workers, a task worker, the sweep)"
-.venv/bin/gunicorn returns_backoffice.wsgi --workers "$WEB_WORKERS" --bind "127.0.0.1:$PORT" \
+.venv/bin/gunicorn returns_backoffice.wsgi -c returns_backoffice/gunicorn_conf.py \
+  --workers "$WEB_WORKERS" --bind "127.0.0.1:$PORT" \
   --access-logfile - & pids+=($!)
 wait -n

@@ -244,3 +244,54 @@ def test_server_error_still_answers_when_its_own_page_cannot_be_rendered(
     assert ">Something went wrong on our side</h1>" in response.text
     assert 'href="/backoffice/"' in response.text
     assert csp_problems(response.text) == []
+
+
+# --- German and French -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "back"),
+    [
+        ("de", "Seite nicht gefunden", "Im Backoffice anmelden"),
+        ("fr", "Page introuvable", "Se connecter au back-office"),
+    ],
+)
+def test_not_found_in_german_and_french(client, db, language, title, back):
+    response = client.get("/backoffice/nowhere/", headers={"accept-language": language})
+    check_page(response, status=404, title=title, layout=LOGIN_CARD, back=["/backoffice/login/"])
+    assert f'<html lang="{language}">' in response.text
+    assert links(response.text)["/backoffice/login/"] == back
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "again"),
+    [
+        ("de", "Bei uns ist etwas schiefgelaufen", "Erneut versuchen"),
+        ("fr", "Un problème est survenu de notre côté", "Réessayer"),
+    ],
+)
+def test_server_error_in_german_and_french_without_the_database(
+    failing_client, database_unavailable, language, title, again
+):
+    url = "/account/test-errors/database-down/"
+    response = failing_client.get(url, headers={"accept-language": language})
+    check_page(response, status=500, title=title, layout=SHOP_HEADER, back=[url, "/account/", "/"])
+    assert links(response.text)[url] == again
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "says"),
+    [
+        ("de", "Das Formular konnte nicht gesendet werden", "laden Sie die Seite neu"),
+        ("fr", "Le formulaire n&#x27;a pas pu être envoyé", "rechargez la page"),
+    ],
+)
+def test_a_refused_form_in_german_and_french(db, language, title, says):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/account/login/",
+        {"username": "a@example.org", "password": "x"},
+        headers={"accept-language": language},
+    )
+    check_page(response, status=403, title=title, layout=SHOP_HEADER, back=["/"])
+    assert says in response.text

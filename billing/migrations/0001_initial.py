@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0004_money'),
+        ('orders', '0005_money'),
         ('returns', '0011_history_message_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0001_initial'),
-        ('orders', '0004_money'),
+        ('orders', '0005_money'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0002_store_credit'),
-        ('orders', '0004_money'),
+        ('orders', '0005_money'),
         ('returns', '0011_history_message_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -15,11 +15,23 @@ EMAIL_STATES = {
 }
 
 
-def history_record(rma: Return, kind: str, user, **fields) -> HistoryEntry:
-    """One entry, in the caller's transaction (it holds the return's lock)."""
-    return HistoryEntry.objects.create(
+def history_record(rma: Return, kind: str, user, *, batch=None, **fields) -> HistoryEntry:
+    """One entry, in the caller's transaction (it holds the return's lock). With a `batch`
+    (a list), the entry is added to it instead, for `history_write` to insert all of a
+    save's entries in one statement, in the order they were recorded."""
+    entry = HistoryEntry(
         rma=rma, kind=kind, actor=user if getattr(user, "pk", None) else None, **fields
     )
+    if batch is not None:
+        batch.append(entry)
+        return entry
+    entry.save(force_insert=True)
+    return entry
+
+
+def history_write(batch: list) -> None:
+    if batch:
+        HistoryEntry.objects.bulk_create(batch)
 
 
 def history_add_message(rma: Return, user, *, text: str, to: str) -> HistoryEntry:
@@ -28,10 +40,10 @@ def history_add_message(rma: Return, user, *, text: str, to: str) -> HistoryEntr
     return history_record(rma, Kind.MESSAGE_SENT, user, data={"text": text, "to": to})
 
 
-def history_add_note(rma: Return, user, text: str) -> ReturnNote:
+def history_add_note(rma: Return, user, text: str, *, batch=None) -> ReturnNote:
     """A staff note, and its entry in the history. Notes accumulate; never edited."""
     note = ReturnNote.objects.create(rma=rma, author=user, text=text.strip())
-    history_record(rma, Kind.NOTE_ADDED, user, note=note)
+    history_record(rma, Kind.NOTE_ADDED, user, note=note, batch=batch)
     return note
 
 

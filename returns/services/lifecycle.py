@@ -35,7 +35,7 @@ from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotA
 from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnRequest
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
-from .history import history_add_message, history_add_note, history_record
+from .history import history_add_message, history_add_note, history_record, history_write
 
 Kind = HistoryEntry.Kind
 REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
@@ -273,14 +273,15 @@ def return_change(
         new_status = status or old_status
         reopening = workflow.check_transition(old_status, new_status, can_reopen=_can_reopen(user))
 
-        _lock_order(rma.order_id)
         lines = list(rma.lines.select_related("order_line").order_by("pk"))
         new_quantities = _new_quantities(
             lines,
             quantities,
             editable=workflow.quantities_editable(old_status, reopening=reopening),
         )
-        _hold_quantities(lines, new_quantities, old_status=old_status, new_status=new_status)
+        _hold_quantities(
+            rma.order_id, lines, new_quantities, old_status=old_status, new_status=new_status
+        )
 
         pos_linked = stock_linked_to_pos()
         counted_before = count_key(old_status, rma.reason_id)
@@ -291,6 +292,7 @@ def return_change(
         )
         counts_change(counted_before, count_key(new_status, rma.reason_id))
 
+        history = []  # this save's entries, written in one INSERT before the e-mail
         if new_status != old_status:
             history_record(
                 rma,
@@ -299,19 +301,38 @@ def return_change(
                 from_status=old_status,
                 to_status=new_status,
                 data={"notify": notify_customer},
+                batch=history,
             )
         if changes:
-            history_record(rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)})
+            history_record(
+                rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)}, batch=history
+            )
         quantity_changes = [
             {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
             for line in lines
             if new_quantities[line.pk] != line.quantity
         ]
         if quantity_changes:
-            history_record(rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes})
-        _reconcile_stock(rma, lines, new_quantities, user=user, pos_linked=pos_linked)
+            history_record(
+                rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes}, batch=history
+            )
+        if workflow.stock_save_relevant(
+            status_changed=new_status != old_status,
+            quantities_changed=bool(quantity_changes),
+            update_stock_changed="update_stock" in changes,
+        ):
+            _reconcile_stock(
+                rma,
+                lines,
+                new_quantities,
+                user=user,
+                pos_linked=pos_linked,
+                update_stock_changed="update_stock" in changes,
+                history=history,
+            )
         if staff_note.strip():
-            history_add_note(rma, user, staff_note)
+            history_add_note(rma, user, staff_note, batch=history)
+        history_write(history)
         if workflow.status_email_due(
             notify=notify_customer, old_status=old_status, new_status=new_status
         ):
@@ -381,9 +402,12 @@ def _new_quantities(lines, quantities, *, editable: bool) -> dict[int, int]:
     return {**current, **quantities}
 
 
-def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str) -> None:
-    """Keep OrderLine.returned_quantity equal to what live returns hold. Runs under the
-    order's row lock (taken by the caller) and re-reads the order lines under it."""
+def _hold_quantities(
+    order_id: int, lines, new_quantities, *, old_status: str, new_status: str
+) -> None:
+    """Keep OrderLine.returned_quantity equal to what live returns hold. When a hold
+    changes it takes the order's row lock (after the return's) and re-reads the order lines
+    under it; a save that changes no hold (most status changes) takes no lock at all."""
     held_before = {
         line.pk: line.quantity if workflow.holds_quantity(old_status) else 0 for line in lines
     }
@@ -391,6 +415,9 @@ def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str)
         line.pk: new_quantities[line.pk] if workflow.holds_quantity(new_status) else 0
         for line in lines
     }
+    if held_after == held_before:
+        return
+    _lock_order(order_id)
     fresh = OrderLine.objects.in_bulk([line.order_line_id for line in lines])
     for line in lines:
         delta = held_after[line.pk] - held_before[line.pk]
@@ -410,10 +437,23 @@ def _hold_quantities(lines, new_quantities, *, old_status: str, new_status: str)
         )
 
 
-def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> None:
+def _reconcile_stock(
+    rma, lines, new_quantities, *, user, pos_linked: bool, update_stock_changed: bool, history
+) -> None:
     """Post the difference between what the stock rule wants restocked and what the ledger
     holds, line by line; then store quantities and restocked amounts in one UPDATE so the
-    database's check (restocked <= quantity) holds at every statement."""
+    database's check (restocked <= quantity) holds at every statement. Records on the
+    return whether it was approved without restock because stock was POS-linked."""
+    skipped = workflow.restock_skipped(
+        status=rma.status,
+        update_stock=rma.update_stock,
+        pos_linked=pos_linked,
+        skipped=rma.restock_skipped_at is not None,
+        update_stock_changed=update_stock_changed,
+    )
+    if skipped != (rma.restock_skipped_at is not None):
+        rma.restock_skipped_at = timezone.now() if skipped else None
+        Return.objects.filter(pk=rma.pk).update(restock_skipped_at=rma.restock_skipped_at)
     changes, moved, dirty = [], [], []
     for line in lines:
         quantity = new_quantities[line.pk]
@@ -422,6 +462,7 @@ def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> N
             update_stock=rma.update_stock,
             pos_linked=pos_linked,
             quantity=quantity,
+            skipped=skipped,
         )
         delta = target - line.restocked_quantity
         if delta:
@@ -439,7 +480,7 @@ def _reconcile_stock(rma, lines, new_quantities, *, user, pos_linked: bool) -> N
     if dirty:
         ReturnLine.objects.bulk_update(dirty, ["quantity", "restocked_quantity"])
     if moved:
-        history_record(rma, Kind.STOCK_MOVED, user, data={"movements": moved})
+        history_record(rma, Kind.STOCK_MOVED, user, data={"movements": moved}, batch=history)
 
 
 def _field_values(reason, action, customer_comment, update_stock, *, pos_linked) -> dict:

@@ -18,7 +18,7 @@ from .test_accessibility import PAGES, _give_the_customer_returns, _return
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 WIDTHS = (390, 1024, 1280)
-LANGUAGES = ("en", "nl")
+LANGUAGES = ("en", "nl", "de", "fr")  # German and French words run longest
 
 # The main pages of test_accessibility, and the backoffice pages it leaves out.
 EXTRA_PAGES = {

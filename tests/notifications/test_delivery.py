@@ -262,7 +262,7 @@ def test_the_task_is_enqueued_when_the_callers_transaction_commits(smtp_server):
         email = queue_status_email()
         assert DBTaskResult.objects.count() == 0
     task = DBTaskResult.objects.get()
-    assert task.args_kwargs == {"args": [email.pk], "kwargs": {}}
+    assert task.args_kwargs == {"args": [email.pk], "kwargs": {"request_id": ""}}
     assert task.task_path == "notifications.tasks.deliver_email"
 
 

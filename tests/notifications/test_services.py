@@ -100,7 +100,16 @@ def test_a_receiver_error_while_queueing_undoes_the_callers_change():
 
 @pytest.mark.parametrize(
     ("asked", "used"),
-    [("nl", "nl"), ("NL", "nl"), ("nl-be", "nl"), ("en", "en"), ("de", "en"), ("", "en")],
+    [
+        ("nl", "nl"),
+        ("NL", "nl"),
+        ("nl-be", "nl"),
+        ("en", "en"),
+        ("de", "de"),
+        ("fr-be", "fr"),
+        ("es", "en"),
+        ("", "en"),
+    ],
 )
 def test_the_language_falls_back_to_english(asked, used):
     email = queue(language=asked, event="return_requested")

@@ -171,7 +171,8 @@ def test_edit_page_shows_the_text_and_explains_the_placeholders(admin_client):
     assert "The customer&#x27;s name." in page.text
     assert "Reset to default" not in page.text  # nothing to reset yet
     assert admin_client.get(TEMPLATES + "password_reset/nl/").status_code == 404
-    assert admin_client.get(TEMPLATES + "return_status_changed/de/").status_code == 404
+    assert admin_client.get(TEMPLATES + "return_status_changed/de/").status_code == 200
+    assert admin_client.get(TEMPLATES + "return_status_changed/es/").status_code == 404
 
 
 def test_admin_saves_a_template_and_the_change_is_audited(admin_client, shop_admin):

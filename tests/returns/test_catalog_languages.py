@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from returns import exceptions, services
 from returns.models import CatalogEntry
@@ -95,11 +96,24 @@ def test_a_language_the_shop_does_not_speak_is_refused(shop_admin):
         )
 
 
-def test_the_demo_catalog_comes_in_english_and_dutch(db):
+def test_the_demo_catalog_comes_in_every_language_of_the_shop(db):
     from demo import builders
 
     builders.ensure_return_catalog()
     entries = list(CatalogEntry.objects.all())
     assert len(entries) >= 10
-    assert all(entry.names.get("nl") for entry in entries)
-    assert CatalogEntry.objects.get(name="Too small").names["nl"] == "Te klein"
+    for code in ("nl", "de", "fr"):
+        names = [entry.names.get(code) for entry in entries]
+        assert all(names), code
+        # Each its own word, not the English one copied.
+        assert not {entry.name for entry in entries} & set(names), code
+    too_small = CatalogEntry.objects.get(name="Too small")
+    assert (too_small.names["nl"], too_small.names["de"], too_small.names["fr"]) == (
+        "Te klein",
+        "Zu klein",
+        "Trop petit",
+    )
+    with translation.override("de"):
+        assert too_small.label == "Zu klein"
+    with translation.override("fr"):
+        assert too_small.label == "Trop petit"

@@ -260,6 +260,37 @@ def test_stock_linked_to_a_point_of_sale_ignores_update_stock(line, make_return,
     assert not StockMovement.objects.filter(kind__startswith="return").exists()
 
 
+def test_a_save_that_changes_no_stock_field_never_moves_stock(
+    line, make_return, staff, shop_admin, client
+):
+    # Created with Update stock on, approved while stock was linked to a point of sale
+    # (which took the items in), then the link is switched off and someone adds a note.
+    rma = make_return(line, quantity=2)
+    inventory_settings_update(actor=shop_admin, stock_linked_to_pos=True)
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, status="approved")
+    assert rma.restock_skipped_at is not None
+    inventory_settings_update(actor=shop_admin, stock_linked_to_pos=False)
+
+    rma = services.return_change(
+        rma=rma, user=staff, version=rma.version, staff_note="Parcel was wet", update_stock=True
+    )
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, status="credited")
+    assert on_hand(line) == 10
+    assert not StockMovement.objects.filter(kind__startswith="return").exists()
+
+    client.force_login(staff)
+    page = client.get(rma.get_absolute_url()).content.decode()
+    assert "Approved without restock on" in page
+    assert "stock was linked to a point of sale" in page
+
+    # Setting Update stock again once the link is off is a deliberate restock.
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, update_stock=False)
+    rma = services.return_change(rma=rma, user=staff, version=rma.version, update_stock=True)
+    assert on_hand(line) == 12
+    assert rma.restock_skipped_at is None
+    assert "Approved without restock" not in client.get(rma.get_absolute_url()).content.decode()
+
+
 def test_the_database_refuses_restocking_more_than_a_line_holds(line, make_return):
     rma = make_return(line, quantity=2)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -243,6 +243,9 @@ ROUTES: list[Route] = [
     ),
     Route("healthz", get=public(), html=False),
     Route("readyz", get=public(), post=NOT_ALLOWED, html=False),
+    # Open to the networks of METRICS_ALLOWED_NETWORKS (the test client is 127.0.0.1);
+    # tests/core/test_metrics.py: a 404 from anywhere else.
+    Route("metrics", get=public(), post=NOT_ALLOWED, html=False),
     # --- the backoffice
     Route("backoffice/", get=backoffice()),
     Route("backoffice/settings/", get=admin_only()),

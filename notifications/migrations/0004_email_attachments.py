@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_events_from_the_registry'),
+        ('notifications', '0003_german_and_french'),
     ]
 
     operations = [

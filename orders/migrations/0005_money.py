@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inventory', '0002_drop_duplicate_indexes'),
-        ('orders', '0003_shipped_quantity'),
+        ('orders', '0004_german_and_french'),
     ]
 
     operations = [
