@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from inventory.models import StockMovement, Variant
 from inventory.services import StockChange, stock_apply
 from orders.models import Order, OrderLine
@@ -22,7 +24,7 @@ from returns.models import Return, ReturnLine
 from returns.workflow import Status as ReturnStatus
 from returns.workflow import allowed_next
 
-from .exceptions import InvalidCreditInvoice
+from .exceptions import InvalidCreditInvoice, MoreThanPaid
 from .models import Exchange, ExchangeLine
 from .services import Fee, LineInput, credit_invoice_create
 
@@ -55,7 +57,9 @@ def exchange_create(
       variants with that many on hand (InvalidCreditInvoice, nothing written);
     - a replacement order (paid, to ship) for the same customer, its lines at the new
       variants' prices and the returned lines' VAT rates; what it is paid with is the
-      value of the returned items, up to its own total;
+      value of the returned items, up to its own total, and that value counts as credited
+      on the original lines and order (the money rule: MoreThanPaid when it was credited
+      already);
     - the new items leave stock through the ledger ("exchange shipment");
     - with `mark_repaired`, the return moves to Item(s) repaired (its e-mail with
       `notify_customer`) under the returns services' rules."""
@@ -106,6 +110,31 @@ def exchange_create(
                     _("%(sku)s: only %(count)s in stock.")
                     % {"sku": variants[variant_id].sku, "count": on_hand[variant_id]}
                 )
+        # The money rule: what pays for the replacement is credited on the original lines;
+        # what was credited already cannot pay for it too.
+        used = {
+            pk: min(
+                return_lines[pk].order_line.unit_price * c.quantity,
+                variants[c.variant_id].price * c.quantity,
+            )
+            for pk, c in wanted.items()
+        }
+        fresh = OrderLine.objects.in_bulk([line.order_line_id for line in return_lines.values()])
+        for pk, value in used.items():
+            left = fresh[return_lines[pk].order_line_id].creditable_amount
+            if value > left:
+                raise MoreThanPaid(
+                    _("%(title)s: only %(left)s of it is left to credit or exchange.")
+                    % {
+                        "title": return_lines[pk].order_line.title,
+                        "left": format_money(left, order.currency),
+                    }
+                )
+        if sum(used.values(), Decimal(0)) > order.creditable_total:
+            raise MoreThanPaid(
+                _("The order has only %(left)s left to credit.")
+                % {"left": format_money(order.creditable_total, order.currency)}
+            )
         returned_value = sum(
             (return_lines[pk].order_line.unit_price * c.quantity for pk, c in wanted.items()),
             Decimal(0),
@@ -144,7 +173,13 @@ def exchange_create(
                 vat_rate=return_lines[pk].order_line.vat_rate,
             )
             ExchangeLine.objects.create(
-                exchange=exchange, return_line=return_lines[pk], replacement_line=new_line
+                exchange=exchange,
+                return_line=return_lines[pk],
+                replacement_line=new_line,
+                value=used[pk],
+            )
+            OrderLine.objects.filter(pk=return_lines[pk].order_line_id).update(
+                credited_amount=F("credited_amount") + used[pk]
             )
             changes.append(
                 StockChange(
@@ -154,6 +189,9 @@ def exchange_create(
                     reference=new_line,
                 )
             )
+        Order.objects.filter(pk=order.pk).update(
+            credited_total=F("credited_total") + sum(used.values(), Decimal(0))
+        )
         stock_apply(changes=changes, user=user)
         if mark_repaired and rma.status != ReturnStatus.REPAIRED:
             from returns.services import return_change

@@ -378,6 +378,10 @@ class ExchangeLine(models.Model):
         on_delete=models.PROTECT,
         related_name="exchanged_from",
     )
+    # What of the returned items' price pays for the replacement (the lower of the two
+    # values): it counts as credited on the original line, so the same money is never
+    # both exchanged and paid back (the money rule).
+    value = models.DecimalField(_("value used"), **MONEY, default=0)
 
     class Meta:
         verbose_name = _("exchange line")

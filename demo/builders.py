@@ -420,6 +420,22 @@ def ensure_return_settings() -> None:
         current.save(update_fields=["return_address", "return_instructions"])
 
 
+@transaction.atomic
+def ensure_billing_settings() -> None:
+    """The demo shop's invoice details and fees (Settings > Returns & refunds), unless
+    someone has set them already: what every credit invoice PDF prints."""
+    from billing.models import BillingSettings
+
+    current, _created = BillingSettings.objects.get_or_create(pk=1)
+    if not current.shop_name:
+        current.shop_name = settings.SHOP_NAME
+        current.shop_address = RETURN_ADDRESS
+        current.vat_number = "NL000099998B57"
+        current.coc_number = "12345678"
+        current.return_shipping_fee = Decimal("4.95")
+        current.save()
+
+
 def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:
     """Returns in every status, made through the real services so that their history,
     stock movements, held quantities and e-mails are exactly what the app itself would

@@ -78,12 +78,17 @@ def test_a_cheaper_exchange_offers_a_credit_invoice_for_the_difference(
         rma=approved_return, user=staff, lines={line.pk: ExchangeInput(cheaper.pk, 2)}
     )
     assert exchange.difference == D("-10.00")
+    # The replacement is paid with €39.90 of the €49.90 the two shirts cost.
+    shirts.refresh_from_db()
+    assert shirts.credited_amount == D("39.90")
     invoice = exchange_credit_difference(exchange=exchange, user=staff)
     assert invoice.total == D("10.00") and invoice.rma == approved_return
     assert invoice.lines.get().order_line == shirts
     with pytest.raises(InvalidCreditInvoice):
         exchange_credit_difference(exchange=exchange, user=staff)
     assert CreditInvoice.objects.count() == 1
+    shirts.refresh_from_db()
+    assert shirts.credited_amount == D("49.90")  # what the two shirts cost, no more
 
 
 def test_refusals_write_nothing(approved_return, shirts, larger, staff):
@@ -186,3 +191,37 @@ def test_the_cheaper_difference_is_credited_from_the_return_page(
     response = staff_client.post(f"/backoffice/exchanges/{exchange.pk}/credit-difference/")
     invoice = CreditInvoice.objects.get()
     assert response["Location"] == invoice.get_absolute_url() and invoice.total == D("10.00")
+
+
+def test_items_credited_already_are_not_exchanged_too(approved_return, shirts, larger, staff):
+    """The money rule across both: the same money is never paid back and exchanged."""
+    from billing import services
+    from billing.exceptions import MoreThanPaid
+
+    services.credit_invoice_create(
+        order=approved_return.order, user=staff, lines={shirts.pk: services.LineInput(3)}
+    )
+    line = approved_return.lines.get(order_line=shirts)
+    with pytest.raises(MoreThanPaid):
+        exchange_create(
+            rma=approved_return, user=staff, lines={line.pk: ExchangeInput(larger.pk, 1)}
+        )
+    assert not Exchange.objects.exists()
+    larger.refresh_from_db()
+    assert larger.on_hand == 5
+
+
+def test_items_exchanged_are_not_credited_too(approved_return, shirts, larger, staff):
+    from billing import services
+    from billing.exceptions import MoreThanPaid
+
+    line = approved_return.lines.get(order_line=shirts)
+    exchange_create(rma=approved_return, user=staff, lines={line.pk: ExchangeInput(larger.pk, 2)})
+    with pytest.raises(MoreThanPaid):
+        services.credit_invoice_create(
+            order=approved_return.order, user=staff, lines={shirts.pk: services.LineInput(2)}
+        )
+    # The third shirt, never exchanged, can still be credited.
+    services.credit_invoice_create(
+        order=approved_return.order, user=staff, lines={shirts.pk: services.LineInput(1)}
+    )

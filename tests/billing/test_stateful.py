@@ -25,7 +25,13 @@ from billing import services
 from billing.calculation import FeeKind
 from billing.exceptions import InsufficientStoreCredit, InvalidCreditInvoice, MoreThanPaid
 from billing.exchanges import ExchangeInput, exchange_create, exchange_credit_difference
-from billing.models import CreditInvoice, CreditInvoiceLine, StoreCredit, StoreCreditEntry
+from billing.models import (
+    CreditInvoice,
+    CreditInvoiceLine,
+    ExchangeLine,
+    StoreCredit,
+    StoreCreditEntry,
+)
 from billing.services import Fee, LineInput
 from inventory.models import StockMovement, Variant
 from inventory.services import stock_receive_initial
@@ -155,8 +161,8 @@ class CreditMachine(RuleBasedStateMachine):
             exchange = exchange_create(
                 rma=self.rma, user=self.staff, lines={line.pk: ExchangeInput(variant.pk, quantity)}
             )
-        except InvalidCreditInvoice:
-            return  # more than the return holds, or than is in stock: nothing written
+        except (InvalidCreditInvoice, MoreThanPaid):
+            return  # more than held, left to credit or in stock: nothing written
         self.unexchanged.remove(line)
         self.exchanges.append(exchange)
 
@@ -179,7 +185,10 @@ class CreditMachine(RuleBasedStateMachine):
             return
         order = Order.objects.get(pk=self.order.pk)
         live = CreditInvoice.objects.filter(order=order, status__in=LIVE)
-        assert order.credited_total == (live.aggregate(s=Sum("total"))["s"] or 0)
+        exchanged = ExchangeLine.objects.filter(exchange__original_order=order)
+        assert order.credited_total == (live.aggregate(s=Sum("total"))["s"] or 0) + (
+            exchanged.aggregate(s=Sum("value"))["s"] or 0
+        )
         assert order.credited_total <= order.total_paid
         assert order.credited_shipping == (live.aggregate(s=Sum("shipping_refund"))["s"] or 0)
         assert order.credited_shipping <= order.shipping_cost
@@ -187,7 +196,8 @@ class CreditMachine(RuleBasedStateMachine):
             held = CreditInvoiceLine.objects.filter(
                 order_line=line, invoice__status__in=LIVE
             ).aggregate(s=Sum("amount"))["s"]
-            assert line.credited_amount == (held or 0)
+            used = exchanged.filter(return_line__order_line=line).aggregate(s=Sum("value"))["s"]
+            assert line.credited_amount == (held or 0) + (used or 0)
             assert line.credited_amount <= line.unit_price * line.quantity
         numbers = list(
             CreditInvoice.objects.exclude(number=None)

@@ -138,6 +138,10 @@ def test_demo_orders_carry_money_that_adds_up(settings):
 
     settings.DEBUG = True
     call_command("seed_demo", "--customers", "5", "--orders", "60")
+    from billing.models import BillingSettings
+
+    # The invoice details every credit invoice prints.
+    assert BillingSettings.objects.get().vat_number
     rates = set(OrderLine.objects.values_list("vat_rate", flat=True))
     assert rates == {Decimal("21.00"), Decimal("9.00")}
     assert OrderLine.objects.filter(sku__startswith="DEMO-13-", vat_rate=Decimal(9)).exists()
