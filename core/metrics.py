@@ -79,7 +79,11 @@ def _allowed(address: str) -> bool:
 
 @require_GET
 def metrics_view(request):
-    if not _allowed(request.META.get("REMOTE_ADDR", "")):
+    # A request relayed by a reverse proxy comes from the proxy's address (often 127.0.0.1,
+    # allowed): whatever carries a forwarding header is refused. Prometheus scrapes hosts
+    # directly and sends none.
+    relayed = "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META
+    if relayed or not _allowed(request.META.get("REMOTE_ADDR", "")):
         raise Http404
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()

@@ -10,6 +10,8 @@ import re
 import uuid
 from contextlib import contextmanager
 
+from .request_scope import request_scope
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 HEADER = "X-Request-ID"
@@ -31,6 +33,9 @@ def request_id_bound(request_id: str):
 
 
 class RequestIdMiddleware:
+    """Gives the request its id, and its scope for values read once per request
+    (core.request_scope)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -38,7 +43,7 @@ class RequestIdMiddleware:
         sent = request.headers.get(HEADER, "")
         request_id = sent if _SANE.match(sent) else uuid.uuid4().hex
         request.request_id = request_id
-        with request_id_bound(request_id):
+        with request_id_bound(request_id), request_scope():
             response = self.get_response(request)
         response[HEADER] = request_id
         return response

@@ -1,5 +1,7 @@
 from django.db.models import Q, Sum
 
+from core.request_scope import request_memo
+
 from .models import InventorySettings, Product, StockMovement, Variant
 
 
@@ -8,7 +10,10 @@ def inventory_settings() -> InventorySettings:
 
 
 def stock_linked_to_pos() -> bool:
-    return inventory_settings().stock_linked_to_pos
+    """Read once per request (the return page's form and the save's rule ask both)."""
+    return request_memo(
+        "inventory.stock_linked_to_pos", lambda: inventory_settings().stock_linked_to_pos
+    )
 
 
 def product_list(*, search: str = ""):

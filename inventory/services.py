@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.services import audit_record
+from core.request_scope import request_forget
 from core.services import model_update
 
 from .models import InventorySettings, StockMovement, Variant
@@ -118,4 +119,5 @@ def inventory_settings_update(*, actor, stock_linked_to_pos: bool) -> InventoryS
         current = InventorySettings.objects.select_for_update().get(pk=1)
         changes = model_update(current, {"stock_linked_to_pos": stock_linked_to_pos})
         audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
+        request_forget("inventory.stock_linked_to_pos")
         return current

@@ -114,3 +114,10 @@ def test_metrics_answer_only_to_the_configured_networks(client, settings):
     settings.METRICS_ALLOWED_NETWORKS = ["203.0.113.0/24"]
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 200
     assert client.get("/metrics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_metrics_relayed_by_a_local_reverse_proxy_are_refused(client):
+    # nginx on the same host forwards from 127.0.0.1: the outside client must not get in.
+    assert client.get("/metrics", headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 404
+    assert client.get("/metrics", headers={"Forwarded": "for=198.51.100.7"}).status_code == 404
