@@ -155,7 +155,9 @@ def test_refund_by_bank_transfer_needs_a_valid_iban(staff_client, staff, order, 
     assert (invoice.status, invoice.refund_iban) == ("refunded", "NL91ABNA0417164300")
 
 
-def test_a_draft_can_be_cancelled_and_an_issued_one_cannot(staff_client, staff, order, shirts):
+def test_a_draft_is_cancelled_from_its_page_and_releases_what_it_held(
+    staff_client, staff, order, shirts
+):
     from billing import services
 
     draft = services.credit_invoice_create(
