@@ -106,10 +106,9 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         # The customer paid for what they ordered: each line adds to its order's total.
         line = super()._create(model_class, *args, **kwargs)
-        Order.objects.filter(pk=line.order_id).update(
-            total_paid=F("total_paid") + line.unit_price * line.quantity
-        )
-        line.order.refresh_from_db(fields=["total_paid"])
+        paid = Decimal(line.unit_price) * line.quantity
+        Order.objects.filter(pk=line.order_id).update(total_paid=F("total_paid") + paid)
+        line.order.total_paid = Decimal(line.order.total_paid) + paid
         return line
 
 
