@@ -12,3 +12,14 @@ class AccountsConfig(AppConfig):
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+
+        from .audit import AuditArea, register
+
+        register(AuditArea("settings.api_keys", _("API keys"), _api_key))
+
+
+def _api_key(target) -> str:
+    return _("API key “%(name)s” (%(prefix)s)") % {
+        "name": target.get("name", ""),
+        "prefix": target.get("prefix", ""),
+    }

@@ -99,6 +99,7 @@ class AuditEntry(AppendOnlyModel):
         DELETE = "delete", _("Deleted")
         RESET = "reset", _("Reset to the default")
         RESEND = "resend", _("Resent")
+        REVOKE = "revoke", _("Revoked")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -180,3 +181,75 @@ def _display_value(value):
     if value is None or value == "":
         return "—"
     return value
+
+
+class ApiKey(models.Model):
+    """A key a shop's tools call the API with (SPEC §11). The secret is shown once, when
+    the key is made, and only its SHA-256 is kept: it is 32 random bytes, so a slow hash
+    would add nothing but time to every request. `prefix` is the public part of the key,
+    to find the row without comparing hashes; the comparison itself is constant-time.
+
+    Each key acts through its own login (`user`, no password, no permission, no group): the
+    returns' history and the audit log name the key wherever they name who did something,
+    and the services need no second kind of actor. Revoking deactivates that login too.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acts as"),
+        on_delete=models.PROTECT,
+        related_name="api_key",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # The rate limit's fixed window, kept on the row so that every web process counts
+    # against the same number (one atomic UPDATE per request: api.throttling).
+    window_start = models.DateTimeField(null=True, blank=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "write"]), name="accounts_apikey_scope"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .forms import EmailAuthenticationForm
-from .models import AuditEntry
-from .permissions import backoffice_required
+from . import services
+from .forms import ApiKeyForm, EmailAuthenticationForm
+from .models import ApiKey, AuditEntry
+from .permissions import backoffice_required, settings_required
 from .throttling import LOCKED_OUT_STATUS
 
 
@@ -59,3 +63,39 @@ def audit_log(request):
     entries = AuditEntry.objects.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page, "section": "settings"})
+
+
+@settings_required
+def api_keys(request):
+    """Settings > API keys: the keys, a form for a new one. A new key's secret is shown in
+    the answer to the POST itself, once: it is neither stored nor put in the session."""
+    form = ApiKeyForm(request.POST or None)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        created, secret = services.api_key_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=form.expires_at,
+        )
+        form = ApiKeyForm()
+    return render(
+        request,
+        "accounts/api_keys.html",
+        {
+            "form": form,
+            "keys": ApiKey.objects.select_related("created_by"),
+            "created": created,
+            "secret": secret,
+            "section": "settings",
+        },
+    )
+
+
+@require_POST
+@settings_required
+def api_key_revoke(request, pk):
+    key = get_object_or_404(ApiKey, pk=pk)
+    services.api_key_revoke(actor=request.user, key=key)
+    messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
+    return redirect("accounts:api-keys")

@@ -16,6 +16,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from urllib.parse import quote
 
 from django.db import connection
@@ -186,6 +187,7 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
     )
     reason_id = reasons[0]["reason"] if reasons else ""
     depth = min(999_900, max(0, total - 60))
+    last_year = date.today().year - 1
     # The admin's substring searches take seconds on a million returns: fewer of them.
     slow_every = admin_every * 4
 
@@ -197,6 +199,15 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
 
     pages = [
         Page("returns list", "staff", get(["/backoffice/returns/"] * n), "admin list", kind="list"),
+        # The API's list (issue 15), read with staff's session: the same rows as JSON. Its
+        # ratio is the HTML list's p50 over its own.
+        Page(
+            "API returns list (JSON)",
+            "staff",
+            get(["/api/v1/returns/"] * n),
+            "returns list",
+            kind="other",
+        ),
         Page(
             "status tab",
             "staff",
@@ -251,6 +262,20 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
             "order page",
             "staff",
             get([f"/backoffice/orders/{r.order.number}/" for r in pick(sample)]),
+            "admin list",
+            kind="other",
+        ),
+        Page(
+            "dashboard, last 30 days",
+            "staff",
+            get(["/backoffice/"] * n),
+            "admin list",
+            kind="other",
+        ),
+        Page(
+            "dashboard, a whole year",
+            "staff",
+            get([f"/backoffice/?start={last_year}-01-01&end={last_year}-12-31"] * n),
             "admin list",
             kind="other",
         ),

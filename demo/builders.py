@@ -689,6 +689,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                             "",
                             created,
                             changed,
+                            changed,
                             2 if status != Status.NEW else 1,
                         )
                     )
@@ -759,6 +760,7 @@ def ensure_returns(count: int, rng: random.Random) -> None:
                             "customer_comment",
                             "created_at",
                             "updated_at",
+                            "status_changed_at",
                             "version",
                         ],
                         returns,

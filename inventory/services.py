@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
+from core.exceptions import DomainError
 from core.request_scope import request_forget
 from core.services import model_update
 
-from .models import InventorySettings, StockMovement, Variant
+from .models import InventorySettings, Product, StockMovement, Variant
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,76 @@ def inventory_settings_update(*, actor, stock_linked_to_pos: bool) -> InventoryS
         audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
         request_forget("inventory.stock_linked_to_pos")
         return current
+
+
+# --- The catalog of products, from the shop ---------------------------------------------
+
+
+class ProductConflict(DomainError):
+    """The SKUs of one product upsert belong to different products."""
+
+
+def product_upsert(
+    *, name: str, description: str = "", variants: list[dict]
+) -> tuple[Product, bool]:
+    """Create or update a product with its variants ({sku, title, price}), found by SKU:
+    (the product, created?). Sending the same data again changes nothing. Variants not
+    named stay as they are; on-hand never changes here (only stock_apply moves stock).
+
+    SKUs are unique, so two parallel calls for a new product race on the unique index:
+    the loser's transaction is undone and it runs again as an update, so the same body
+    twice, however timed, makes one product."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _product_upsert(name=name, description=description, variants=variants)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _product_upsert(*, name, description, variants):
+    skus = [variant["sku"] for variant in variants]
+    existing = {
+        variant.sku: variant
+        for variant in Variant.objects.select_for_update(of=("self",))
+        .filter(sku__in=skus)
+        .order_by("pk")
+    }
+    products = {variant.product_id for variant in existing.values()}
+    if len(products) > 1:
+        raise ProductConflict(
+            _("These SKUs belong to different products: send each product on its own."),
+            field="variants",
+        )
+    created = not products
+    if created:
+        product = Product.objects.create(name=name, description=description)
+    else:
+        product = Product.objects.select_for_update().get(pk=products.pop())
+        model_update(product, {"name": name, "description": description})
+    for data in variants:
+        variant = existing.get(data["sku"])
+        if variant is None:
+            Variant.objects.create(
+                product=product, sku=data["sku"], title=data["title"], price=data["price"]
+            )
+        else:
+            model_update(variant, {"title": data["title"], "price": data["price"]})
+    return product, created
+
+
+def variants_ensure(*, lines: list[dict]) -> dict[str, Variant]:
+    """{sku: variant} for the SKUs of an order's lines ({sku, title, unit_price}); a SKU
+    the shop has not sent as a product yet becomes a product of its own, named after the
+    line, with no stock. Runs in the caller's transaction."""
+    skus = {line["sku"] for line in lines}
+    found = {variant.sku: variant for variant in Variant.objects.filter(sku__in=skus)}
+    for line in lines:
+        if line["sku"] not in found:
+            product = Product.objects.create(name=line["title"][:200])
+            found[line["sku"]] = Variant.objects.create(
+                product=product, sku=line["sku"], title="", price=line["unit_price"]
+            )
+    return found

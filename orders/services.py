@@ -1,7 +1,18 @@
-from django.conf import settings
-from django.db import transaction
+"""Every write of orders and customers."""
 
-from .models import Customer
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.services import model_update
+from inventory.services import variants_ensure
+
+from .exceptions import CustomerConflict, OrderLineHeld
+from .models import Customer, Order, OrderLine
 
 
 def customer_set_language(*, customer: Customer, language: str) -> None:
@@ -11,3 +22,132 @@ def customer_set_language(*, customer: Customer, language: str) -> None:
     with transaction.atomic():
         Customer.objects.filter(pk=customer.pk).update(language=language)
     customer.language = language
+
+
+def customer_upsert(*, email: str, name: str, language: str | None = None) -> Customer:
+    """The customer with this e-mail address, created (a login without a password: they
+    set one to use My orders) or brought up to date (name, language). An address that
+    belongs to a staff login is refused (CustomerConflict). Runs in the caller's
+    transaction; two parallel calls for a new address race on the unique e-mail, and the
+    caller's retry finds the winner's customer."""
+    email = User.objects.normalize_email(email)
+    language = language if language in dict(settings.LANGUAGES) else None
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=name)
+        return Customer.objects.create(
+            user=user, name=name, language=language or settings.LANGUAGE_CODE
+        )
+    customer = Customer.objects.select_for_update().filter(user=user).first()
+    if customer is None:
+        raise CustomerConflict(field="customer")
+    model_update(customer, {"name": name, **({"language": language} if language else {})})
+    return customer
+
+
+def order_upsert(
+    *,
+    number: str,
+    customer: dict,
+    status: str,
+    lines: list[dict],
+    placed_at: datetime | None = None,
+    shipped_at: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Create or update the order with this number, as the shop sends it: (the order,
+    created?). Lines are matched by SKU ({sku, title, quantity, unit_price,
+    shipped_quantity}); a line the shop no longer sends is removed.
+
+    Guarantees:
+    - idempotent: the same body again writes nothing (only changed fields are saved);
+    - one order per number, also for two parallel calls: the loser of the race on the
+      unique number is undone and runs again as an update;
+    - under the order's row lock (the lock every returns service takes before touching
+      what returns hold), a line's quantity or shipped quantity never drops below what
+      live returns hold, and a line returns refer to is never removed (OrderLineHeld,
+      with the line's SKU); its customer does not change once it has returns.
+    A SKU the shop has not sent as a product yet becomes a product of its own.
+    """
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _order_upsert(
+                    number=number,
+                    customer=customer,
+                    status=status,
+                    lines=lines,
+                    placed_at=placed_at,
+                    shipped_at=shipped_at,
+                )
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at):
+    buyer = customer_upsert(**customer)
+    order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
+    created = order is None
+    if created:
+        order = Order.objects.create(
+            number=number,
+            customer=buyer,
+            status=status,
+            placed_at=placed_at or timezone.now(),
+            shipped_at=shipped_at,
+        )
+    else:
+        if order.customer_id != buyer.pk and order.returns.exists():
+            raise OrderLineHeld(
+                _("This order has returns, so its customer cannot change."), field="customer"
+            )
+        values = {"customer": buyer, "status": status, "shipped_at": shipped_at}
+        if placed_at is not None:
+            values["placed_at"] = placed_at
+        model_update(order, values)
+    variants = variants_ensure(lines=lines)
+    current: dict[str, list[OrderLine]] = {}
+    for line in OrderLine.objects.filter(order=order).order_by("pk"):
+        current.setdefault(line.sku, []).append(line)
+    for sku, found in current.items():
+        if len(found) > 1:
+            raise OrderLineHeld(
+                _("This order has several lines with SKU %(sku)s; it cannot be matched.")
+                % {"sku": sku},
+                field="lines",
+            )
+    sent = {line["sku"] for line in lines}
+    for sku, (line,) in current.items():
+        if sku not in sent:
+            if line.returned_quantity or line.return_lines.exists():
+                raise OrderLineHeld(
+                    _("The line with SKU %(sku)s has returns, so it cannot be removed.")
+                    % {"sku": sku},
+                    field="lines",
+                )
+            line.delete()
+    for data in lines:
+        found = current.get(data["sku"])
+        values = {
+            "variant": variants[data["sku"]],
+            "title": data["title"],
+            "quantity": data["quantity"],
+            "unit_price": data["unit_price"],
+            "shipped_quantity": data.get("shipped_quantity", 0),
+        }
+        if found is None:
+            OrderLine.objects.create(order=order, sku=data["sku"], **values)
+            continue
+        line = found[0]
+        if min(values["quantity"], values["shipped_quantity"]) < line.returned_quantity:
+            raise OrderLineHeld(
+                _(
+                    "Returns hold %(held)s of the line with SKU %(sku)s: its quantity and "
+                    "shipped quantity cannot be less."
+                )
+                % {"held": line.returned_quantity, "sku": data["sku"]},
+                field="lines",
+            )
+        model_update(line, values)
+    return order, created

@@ -7,6 +7,7 @@ app_name = "orders"
 
 urlpatterns = [
     path("backoffice/orders/", views.order_list, name="list"),
+    path("backoffice/orders/export.csv", views.order_export, name="export"),
     path("backoffice/orders/<str:number>/", views.order_detail, name="detail"),
     path("account/", views.account_home, name="account"),
     path("account/login/", views.AccountLoginView.as_view(), name="account-login"),

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.permissions import backoffice_required
 from accounts.views import SideLoginView
+from core.csv_export import csv_response
 
 from . import selectors
 from .filters import OrderFilter
+from .models import Order
 from .permissions import customer_of, customer_required
 from .signals import account_order_actions, order_page_panels
 
@@ -34,6 +36,17 @@ def order_list(request):
         request,
         "orders/order_list.html",
         {"filter": filterset, "page": page, "section": "orders"},
+    )
+
+
+@backoffice_required(perm="orders.view_order")
+def order_export(request):
+    """The orders of the list as it is filtered, as a CSV download (streamed)."""
+    filterset = OrderFilter(request.GET or None, queryset=Order.objects.all())
+    return csv_response(
+        f"orders-{timezone.localdate().isoformat()}.csv",
+        selectors.order_export_header(),
+        selectors.order_export_lines(filterset.qs),
     )
 
 

@@ -14,6 +14,8 @@ SORTS = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "changed": ("-updated_at", "-pk"),
+    # Longest in its current status first: what is late comes to the top.
+    "waiting": ("status_changed_at", "pk"),
 }
 
 
@@ -70,12 +72,21 @@ class ReturnFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=DATE_BOUNDS,
     )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned to"),
+        choices=[("me", _("Me")), ("nobody", _("Nobody"))],
+        empty_label=_("Anybody"),
+        method="assigned_filter",
+        # Chosen with the tabs above the list; kept through a search.
+        widget=forms.HiddenInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
         choices=[
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("changed", _("Recently changed")),
+            ("waiting", _("Waiting longest")),
         ],
         empty_label=None,
         method="sort_filter",
@@ -83,7 +94,7 @@ class ReturnFilter(django_filters.FilterSet):
 
     class Meta:
         model = Return
-        fields = ["q", "status", "reason", "created_from", "created_to", "sort"]
+        fields = ["q", "status", "reason", "assigned", "created_from", "created_to", "sort"]
 
     def search(self, queryset, name, value):
         value = value.strip()[:100]
@@ -94,6 +105,12 @@ class ReturnFilter(django_filters.FilterSet):
 
     def created_to_filter(self, queryset, name, value):
         return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
+
+    def assigned_filter(self, queryset, name, value):
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            return queryset.filter(assigned_to=user.pk if user else None)
+        return queryset.filter(assigned_to__isnull=True)
 
     def status_later(self, queryset, name, value):
         return queryset
@@ -117,4 +134,4 @@ class ReturnFilter(django_filters.FilterSet):
     def narrowed(self) -> bool:
         """Whether a filter other than status and reason applies (those two are counted
         ahead of time; the others have to be counted on the spot)."""
-        return any(name in self.cleaned for name in ("q", "created_from", "created_to"))
+        return any(name in self.cleaned for name in ("q", "assigned", "created_from", "created_to"))

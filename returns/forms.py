@@ -1,7 +1,9 @@
 import uuid
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,9 +11,11 @@ from core.languages import language_name
 
 from . import workflow
 from .models import CatalogEntry, Return, ReturnSettings, Status
-from .workflow import Choice
+from .workflow import LATE_FIELDS, MAX_LATE_DAYS, Choice
 
 TEXT_LIMIT = 5000
+# Dates a shop can mean (the arithmetic of a range runs off the calendar beyond them).
+DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9000, 12, 31))]
 POS_EXPLANATION = _(
     "Not available: stock is linked to a physical point of sale (Settings > Inventory)."
 )
@@ -386,7 +390,14 @@ class ReturnSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ReturnSettings
-        fields = ["allow_returns", "return_window_days", "return_address"]
+        fields = [
+            "allow_returns",
+            "return_window_days",
+            "return_address",
+            "late_new_days",
+            "late_in_progress_days",
+            "late_approved_days",
+        ]
         widgets = {
             "return_window_days": forms.NumberInput(
                 attrs={"min": 0, "max": workflow.MAX_RETURN_WINDOW_DAYS}
@@ -396,6 +407,9 @@ class ReturnSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in LATE_FIELDS.values():
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.update(min=0, max=MAX_LATE_DAYS)
         texts = self.instance.return_instructions or {}
         for code, _name in settings.LANGUAGES:
             self.fields[f"instructions_{code}"] = forms.CharField(
@@ -416,7 +430,112 @@ class ReturnSettingsForm(forms.ModelForm):
             "allow_returns": data["allow_returns"],
             "return_window_days": data["return_window_days"],
             "return_address": data["return_address"],
+            # A threshold left empty keeps its value.
+            "late_days": {
+                status: data[name]
+                for status, name in LATE_FIELDS.items()
+                if data.get(name) is not None
+            },
             "return_instructions": {
                 code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
             },
         }
+
+
+class AssignForm(forms.Form):
+    """Who handles the return: a member of the staff, or nobody."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+
+class BulkForm(forms.Form):
+    """The returns list's bulk actions: the chosen returns (or all that match the list's
+    filter) to one status, or to one person. Which of the two is the button pressed."""
+
+    SELECTED, MATCHING = "selected", "matching"
+    STATUS, ASSIGN = "status", "assign"
+
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[
+            (SELECTED, _("The returns ticked below")),
+            (MATCHING, _("Every return in this list")),
+        ],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", "—"), *Status.choices], required=False
+    )
+    notify_customer = forms.BooleanField(label=_("Notify customer"), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+    action = forms.ChoiceField(
+        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN)], widget=forms.HiddenInput
+    )
+    # The list's query string, for "every return in this list" and the way back.
+    filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff, **kwargs):
+        # Its own ids: the list's filter form beside it has a "status" field too.
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.STATUS and not data.get("status"):
+            self.add_error("status", _("Choose the new status."))
+        ids = []
+        for value in self.data.getlist("ids") if hasattr(self.data, "getlist") else []:
+            if not str(value).isdecimal() or len(str(value)) > 18:
+                raise forms.ValidationError(_("The selection is not valid."))
+            ids.append(int(value))
+        if data.get("scope") == self.SELECTED and not ids:
+            raise forms.ValidationError(_("Tick the returns to change first."))
+        data["ids"] = ids
+        return data
+
+
+class DashboardRangeForm(forms.Form):
+    """The dashboard's date range: any two days (no cap), the last 30 days unless asked.
+    Invalid input falls back to that default rather than to an error."""
+
+    DEFAULT_DAYS = 30
+
+    # A date input speaks ISO dates whatever the page's language.
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("start", "end"):
+            self.fields[name].validators += DATE_BOUNDS
+
+    def range(self):
+        """(first day, last day), both included."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or self.today
+        start = data.get("start") or end - timedelta(days=self.DEFAULT_DAYS - 1)
+        return (start, end) if start <= end else (end, start)

@@ -128,6 +128,16 @@ def _message(entry):
     )
 
 
+def _assigned(entry):
+    before, after = entry.data.get("from"), entry.data.get("to")
+    if after:
+        title = _("Assigned to %(name)s") % {"name": after.get("name", "")}
+    else:
+        title = _("No longer assigned")
+    details = [_("Before: %(name)s") % {"name": before.get("name", "")}] if before else []
+    return title, details, ""
+
+
 def _stock(entry):
     details = []
     for movement in entry.data.get("movements", []):
@@ -169,6 +179,7 @@ WORDING = {
     HistoryEntry.Kind.QUANTITY_CHANGED: _quantity_changed,
     HistoryEntry.Kind.NOTE_ADDED: _note,
     HistoryEntry.Kind.MESSAGE_SENT: _message,
+    HistoryEntry.Kind.ASSIGNED: _assigned,
     HistoryEntry.Kind.STOCK_MOVED: _stock,
     HistoryEntry.Kind.EMAIL_QUEUED: _email,
     HistoryEntry.Kind.EMAIL_SENT: _email,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel
 
-from .workflow import MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
+from .workflow import MAX_LATE_DAYS, MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG, Status, is_final
 
 
 class CatalogEntry(models.Model):
@@ -120,8 +120,21 @@ class Return(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who on the staff handles it (returns.services.return_assign); nobody by default.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # returns_assigned_idx starts with it
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    # When the return came into its current status: "waiting since" on the list. Kept by
+    # the services with every change of status (returns.services.lifecycle).
+    status_changed_at = models.DateTimeField(_("Waiting since"), default=timezone.now)
     # Bumped by every change; a save based on an older version is refused (SPEC §7).
     version = models.PositiveIntegerField(default=1, editable=False)
     # The one-time token of the customer's request form: sending that form twice (double
@@ -142,6 +155,13 @@ class Return(models.Model):
             models.Index(fields=["reason", "-created_at", "-id"], name="returns_reason_idx"),
             models.Index(fields=["action"], name="returns_action_idx"),
             models.Index(fields=["-updated_at", "-id"], name="returns_updated_idx"),
+            # "Assigned to me", newest first.
+            models.Index(fields=["assigned_to", "-created_at", "-id"], name="returns_assigned_idx"),
+            # The "waiting longest" sort, over all returns and per status tab.
+            models.Index(fields=["status_changed_at", "id"], name="returns_waiting_idx"),
+            models.Index(
+                fields=["status", "status_changed_at", "id"], name="returns_status_waiting_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -323,6 +343,7 @@ class HistoryEntry(AppendOnlyModel):
         QUANTITY_CHANGED = "quantity_changed", _("Quantity changed")
         NOTE_ADDED = "note_added", _("Note added")
         MESSAGE_SENT = "message_sent", _("Message to the customer")
+        ASSIGNED = "assigned", _("Assigned")
         STOCK_MOVED = "stock_moved", _("Stock moved")
         EMAIL_QUEUED = "email_queued", _("E-mail queued")
         EMAIL_SENT = "email_sent", _("E-mail sent")
@@ -395,6 +416,21 @@ class ReturnSettings(models.Model):
         help_text=_("Where customers send their parcels: name, street, postcode and city."),
     )
     return_instructions = models.JSONField(_("Return instructions"), default=dict, blank=True)
+
+    # The dashboard's ageing: a return waiting longer than this in its status is late.
+    late_new_days = models.PositiveIntegerField(
+        _("New is late after (days)"), default=2, validators=[MaxValueValidator(MAX_LATE_DAYS)]
+    )
+    late_in_progress_days = models.PositiveIntegerField(
+        _("In progress is late after (days)"),
+        default=7,
+        validators=[MaxValueValidator(MAX_LATE_DAYS)],
+    )
+    late_approved_days = models.PositiveIntegerField(
+        _("Approved but not credited is late after (days)"),
+        default=14,
+        validators=[MaxValueValidator(MAX_LATE_DAYS)],
+    )
 
     class Meta:
         verbose_name = _("account & service settings")

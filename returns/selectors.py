@@ -6,12 +6,16 @@ import uuid
 from dataclasses import dataclass
 from functools import reduce
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.query import ValuesIterable
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from accounts.roles import ROLE_PERMISSIONS
+from core.csv_export import keyset_rows
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
 
@@ -160,9 +164,12 @@ ROW_COLUMNS = (
     "reason_text",
     "created_at",
     "updated_at",
+    "status_changed_at",
     "order__number",
     "customer__name",
     "customer__user__email",
+    "assigned_to__full_name",
+    "assigned_to__email",
 )
 
 
@@ -191,6 +198,90 @@ def return_rows():
     rows = Return.objects.annotate(item_count=_item_count()).values(*ROW_COLUMNS, "item_count")
     rows._iterable_class = _ReturnRows
     return rows
+
+
+EXPORT_COLUMNS = (
+    "pk",
+    "order__number",
+    "customer__name",
+    "customer__user__email",
+    "status",
+    "reason_id",
+    "reason_text",
+    "action_id",
+    "action_text",
+    "origin",
+    "assigned_to__full_name",
+    "assigned_to__email",
+    "created_at",
+    "status_changed_at",
+    "updated_at",
+)
+
+
+def export_header() -> list[str]:
+    """The export's column names, in the reader's language."""
+    return [
+        _("Return"),
+        _("Order"),
+        _("Customer"),
+        _("E-mail"),
+        _("Status"),
+        _("Return reason"),
+        _("Return action"),
+        _("Items"),
+        _("Origin"),
+        _("Assigned to"),
+        _("Created"),
+        _("Waiting since"),
+        _("Last changed"),
+    ]
+
+
+def export_lines(returns):
+    """The cells of each return of `returns` (the list's filtered queryset) for the CSV
+    export, read in key-ordered chunks (core.csv_export.keyset_rows). Every label is looked
+    up now, in the reader's language: the rows are written later, while the response
+    streams."""
+    labels = catalog_labels()
+    statuses = {code: str(label) for code, label in Status.choices}
+    origins = {code: str(label) for code, label in Return.Origin.choices}
+    rows = returns.annotate(item_count=_item_count()).values(*EXPORT_COLUMNS, "item_count")
+
+    zone = timezone.get_current_timezone()
+
+    def moment(value):
+        # "2026-03-01 14:05" in the shop's time zone; isoformat is the fast way there.
+        return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")[:16]
+
+    def lines():
+        for row in keyset_rows(rows):
+            yield [
+                format_number(row["pk"]),
+                row["order__number"],
+                row["customer__name"],
+                row["customer__user__email"],
+                statuses.get(row["status"], row["status"]),
+                labels.get(row["reason_id"], "") if row["reason_id"] else row["reason_text"],
+                labels.get(row["action_id"], "") if row["action_id"] else row["action_text"],
+                row["item_count"] or 0,
+                origins.get(row["origin"], row["origin"]),
+                row["assigned_to__full_name"] or row["assigned_to__email"] or "",
+                moment(row["created_at"]),
+                moment(row["status_changed_at"]),
+                moment(row["updated_at"]),
+            ]
+
+    return lines()
+
+
+def catalog_labels() -> dict[int, str]:
+    """{catalog entry id: its name in the reader's language}, reasons and actions."""
+    language = translation.get_language()
+    return {
+        pk: (names or {}).get(language) or name
+        for pk, name, names in CatalogEntry.objects.values_list("pk", "name", "names")
+    }
 
 
 def reason_labels() -> dict[int, str]:
@@ -303,6 +394,7 @@ def return_detail(*, pk) -> Return:
             "reason",
             "action",
             "created_by",
+            "assigned_to",
             "request__reason",
             "request__action",
         ).get(pk=pk)
@@ -325,6 +417,30 @@ def return_history(rma: Return, *, for_customer: bool = False):
     if for_customer:
         entries = entries.filter(kind__in=workflow.CUSTOMER_HISTORY_KINDS).select_related(None)
     return entries.order_by("-created_at", "-pk")
+
+
+# --- Assignment ---------------------------------------------------------------------------
+
+ASSIGN_PERMISSION = "returns.change_return"
+
+
+def assignable_staff():
+    """The backoffice users a return can be assigned to: active, with a role that may
+    change returns (accounts.roles: Staff, Admin) or superusers, by name. Read by role
+    name, not through the permission tables, which every page reads once per process."""
+    roles = [name for name, codes in ROLE_PERMISSIONS.items() if ASSIGN_PERMISSION in codes]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=roles) | Q(is_superuser=True))
+        .distinct()
+        .only("pk", "full_name", "email")
+        .order_by("full_name", "email")
+    )
+
+
+def can_be_assigned(user) -> bool:
+    return assignable_staff().filter(pk=user.pk).exists()
 
 
 # --- Catalog ------------------------------------------------------------------------------

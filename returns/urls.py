@@ -6,8 +6,11 @@ app_name = "returns"
 
 urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
+    path("backoffice/returns/bulk/", views.return_bulk, name="bulk"),
+    path("backoffice/returns/export.csv", views.return_export, name="export"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),
+    path("backoffice/returns/<int:pk>/assign/", views.return_assign, name="assign"),
     path("backoffice/orders/<str:number>/create-return/", views.return_create, name="create"),
     path("backoffice/returns/reasons-and-actions/", views.catalog, name="catalog"),
     path(

@@ -4,11 +4,15 @@ through selectors, write through services, turn domain errors into messages on t
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import backoffice_required, settings_required
+from core.csv_export import csv_response
 from core.pagination import seek_page
 from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
@@ -26,6 +30,8 @@ from .exceptions import (
 )
 from .filters import ReturnFilter
 from .forms import (
+    AssignForm,
+    BulkForm,
     CatalogEntryForm,
     ReturnChangeForm,
     ReturnCreateForm,
@@ -42,7 +48,7 @@ ACCOUNT_PAGE_SIZE = 20
 
 @backoffice_required(perm="returns.view_return")
 def return_list(request):
-    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_rows())
+    filterset = ReturnFilter(request.GET or None, queryset=selectors.return_rows(), request=request)
     cleaned = filterset.cleaned
     returns = filterset.qs  # every filter but the status: the tabs count across statuses
     if filterset.narrowed:
@@ -63,6 +69,10 @@ def return_list(request):
         request,
         "returns/return_list.html",
         {
+            "bulk_form": BulkForm(
+                initial={"filter": request.GET.urlencode()}, staff=selectors.assignable_staff()
+            ),
+            "bulk_limit": services.BULK_LIMIT,
             "filter": filterset,
             "page": page,
             "reason_labels": selectors.reason_labels(),
@@ -71,8 +81,74 @@ def return_list(request):
             "total": counts.counts[status] if status and counts.exact else counts.total,
             "exact": counts.exact,
             "current_status": status,
+            "assigned": cleaned.get("assigned", ""),
             "section": "returns",
         },
+    )
+
+
+def _listed(request, params: QueryDict, queryset):
+    """The returns list's filters (status included) applied to `queryset`."""
+    filterset = ReturnFilter(params or None, queryset=queryset, request=request)
+    returns = filterset.qs
+    status = filterset.cleaned.get("status")
+    return returns.filter(status=status) if status else returns
+
+
+@backoffice_required(perm="returns.view_return")
+def return_export(request):
+    """The returns of the list as it is filtered, as a CSV download (streamed)."""
+    returns = _listed(request, request.GET, Return.objects.all())
+    return csv_response(
+        f"returns-{timezone.localdate().isoformat()}.csv",
+        selectors.export_header(),
+        selectors.export_lines(returns),
+    )
+
+
+@require_POST
+@backoffice_required(perm="returns.change_return")
+def return_bulk(request):
+    """The list's bulk actions: each return through the same service as a single save;
+    the answer lists what changed and what was refused, and why."""
+    form = BulkForm(request.POST, staff=selectors.assignable_staff())
+    back = reverse("returns:list") + "?" + request.POST.get("filter", "")[:2000]
+    if not form.is_valid():
+        for error in [*form.non_field_errors(), *form.errors.get("status", [])]:
+            messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    ids = data["ids"]
+    if data["scope"] == BulkForm.MATCHING:
+        matching = _listed(request, QueryDict(data["filter"]), Return.objects.all())
+        ids = list(matching.order_by("pk").values_list("pk", flat=True)[: services.BULK_LIMIT + 1])
+    if len(ids) > services.BULK_LIMIT:
+        messages.error(
+            request,
+            _("More than %(limit)s returns match; narrow the list down first.")
+            % {"limit": services.BULK_LIMIT},
+        )
+        return redirect(back)
+    if data["action"] == BulkForm.STATUS:
+        result = services.returns_bulk_change_status(
+            ids=ids,
+            user=request.user,
+            status=data["status"],
+            notify_customer=data["notify_customer"],
+        )
+        done = _("Status changed to “%(status)s”") % {"status": Status(data["status"]).label}
+    else:
+        assignee = data["assignee"]
+        result = services.returns_bulk_assign(ids=ids, user=request.user, assignee=assignee)
+        done = (
+            _("Assigned to %(name)s") % {"name": assignee.get_full_name()}
+            if assignee
+            else _("Assigned to nobody")
+        )
+    return render(
+        request,
+        "returns/bulk_result.html",
+        {"result": result, "done": done, "back": back, "section": "returns"},
     )
 
 
@@ -142,6 +218,35 @@ def return_message(request, pk):
     )
 
 
+@require_POST
+@backoffice_required(perm="returns.change_return")
+def return_assign(request, pk):
+    """Assign the return to a member of the staff (or to nobody)."""
+    rma = selectors.return_detail(pk=pk)
+    assign_form = AssignForm(request.POST, staff=selectors.assignable_staff())
+    if assign_form.is_valid():
+        assignee = assign_form.cleaned_data["assignee"]
+        try:
+            changed = services.return_assign(rma=rma, user=request.user, assignee=assignee)
+        except ReturnError as error:
+            assign_form.add_error(error.field, error.message)
+        else:
+            if changed and assignee:
+                messages.success(
+                    request,
+                    _("Return %(number)s is assigned to %(name)s.")
+                    % {"number": rma.number, "name": assignee.get_full_name()},
+                )
+            elif changed:
+                messages.success(
+                    request, _("Return %(number)s is assigned to nobody.") % {"number": rma.number}
+                )
+            return redirect(rma)
+    return _detail_page(
+        request, rma, _change_form(request, rma, data=None), assign_form=assign_form
+    )
+
+
 def _change_form(request, rma: Return, *, data):
     lines = selectors.return_lines(rma)
     form = ReturnChangeForm(
@@ -156,7 +261,7 @@ def _change_form(request, rma: Return, *, data):
     return form
 
 
-def _detail_page(request, rma, form, *, can_change=True, message_form=None):
+def _detail_page(request, rma, form, *, can_change=True, message_form=None, assign_form=None):
     panels = [
         html
         for _receiver, html in return_page_panels.send(sender=None, request=request, rma=rma)
@@ -171,6 +276,10 @@ def _detail_page(request, rma, form, *, can_change=True, message_form=None):
             "lines": form.lines,
             "request_view": selectors.request_view(rma, form.lines),
             "message_form": message_form or ReturnMessageForm(),
+            "assign_form": assign_form
+            or AssignForm(
+                initial={"assignee": rma.assigned_to_id}, staff=selectors.assignable_staff()
+            ),
             "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
             "panels": panels,

@@ -319,3 +319,15 @@ def status_email_due(*, notify: bool, old_status: str, new_status: str) -> bool:
     """Notify customer e-mails the customer that their return's status changed: a save
     that changes no status sends nothing, whatever was ticked (the page says so)."""
     return notify and new_status != old_status
+
+
+# --- Ageing (the dashboard's "late") ------------------------------------------------------
+
+# A return waiting in one of these statuses for longer than its threshold (days, Settings >
+# Account & service, ReturnSettings.<field>) is late; thresholds run from 0 to MAX_LATE_DAYS.
+MAX_LATE_DAYS = 365
+LATE_FIELDS = {
+    "new": "late_new_days",
+    "in_progress": "late_in_progress_days",
+    "approved": "late_approved_days",
+}

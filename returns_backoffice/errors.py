@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from api.problems import problem_page
 from orders.permissions import customer_of
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ def csrf_failure(request, reason=""):
 
 def _page(request, name: str, *, database: bool = True) -> HttpResponse:
     problem = PROBLEMS[name]
+    if request.path.startswith("/api/"):
+        # The API's callers are programs: a problem document, not a page.
+        return problem_page(request, problem.status, problem.title)
     side = side_of(request.path)
     context = {
         "problem": problem,

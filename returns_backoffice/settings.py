@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours first of all: the kernel, whose `db_worker` command replaces django-tasks-db's
     # (Django takes a command from the first app in this list that has it).
     "core",
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "notifications",
     "returns",
     "billing",
+    "api",
     "demo",
 ]
 
@@ -266,6 +270,45 @@ CONTENT_SECURITY_POLICY = {
 if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
 
+# --- The API (/api/v1/, the `api` app) ---------------------------------------------------
+REST_FRAMEWORK = {
+    # A key first: its 401 names the scheme (WWW-Authenticate: Bearer).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Returns backoffice API",
+    "DESCRIPTION": (
+        "Orders in, returns out. Authenticate with `Authorization: Bearer <key>` "
+        "(Settings > API keys). Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "returns.workflow.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
+    },
+}
+# Requests per API key per window (seconds); beyond, 429 with Retry-After.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", default=60)
+# The largest request body the API reads (bytes); beyond, 413.
+API_MAX_BODY = env.int("API_MAX_BODY", default=1_000_000)
+
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -349,6 +392,8 @@ OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")
 SHOP_EMAIL = env.str("SHOP_EMAIL", default="shop@example.com")
+# The currency of every amount (ISO 4217); the API states it next to each price.
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
 # The language of the e-mails SHOP_EMAIL receives (the people reading that mailbox).
 SHOP_EMAIL_LANGUAGE = env.str("SHOP_EMAIL_LANGUAGE", default=LANGUAGE_CODE)
 if SHOP_EMAIL_LANGUAGE not in dict(LANGUAGES):

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("billing.urls")),
     path("", include("notifications.urls")),
+    path("", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -14,6 +15,8 @@ from django.views.i18n import set_language as django_set_language
 from accounts.permissions import backoffice_required, settings_required
 from orders.permissions import customer_of
 from orders.services import customer_set_language
+from returns.dashboard import dashboard
+from returns.forms import DashboardRangeForm
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +85,16 @@ def front_page(request):
 
 @backoffice_required
 def backoffice_home(request):
-    return render(request, "backoffice/home.html", {"section": "home"})
+    """The dashboard: what waits, what is late, and what came back in a date range (for
+    those who may see returns); the way to every section."""
+    context = {"section": "home"}
+    if request.user.has_perm("returns.view_return"):
+        form = DashboardRangeForm(request.GET or None, today=timezone.localdate())
+        start, end = form.range()
+        if not form.is_bound:  # the inputs show the range the page shows
+            form = DashboardRangeForm(initial={"start": start, "end": end}, today=start)
+        context.update(range_form=form, board=dashboard(start=start, end=end))
+    return render(request, "backoffice/home.html", context)
 
 
 @settings_required

@@ -3,6 +3,8 @@
 - `lifecycle`: create a return (staff), a customer's request, every change of a return
   (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
   to the customer;
+- `assignment`: who on the staff handles a return;
+- `bulk`: the returns list's bulk actions, each return through the services above;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
 - `catalog`: the reasons and actions admins offer;
@@ -12,6 +14,8 @@ The rules themselves are in returns/workflow.py; the errors in returns/exception
 """
 
 from ..workflow import Choice
+from .assignment import return_assign
+from .bulk import BULK_LIMIT, BulkResult, returns_bulk_assign, returns_bulk_change_status
 from .catalog import (
     catalog_entry_create,
     catalog_entry_delete,
@@ -20,20 +24,32 @@ from .catalog import (
 )
 from .counts import return_counts_rebuild
 from .history import history_record_email
-from .lifecycle import return_change, return_create, return_message_send, return_request
+from .lifecycle import (
+    return_change,
+    return_create,
+    return_message_send,
+    return_note_add,
+    return_request,
+)
 from .settings import return_settings_update
 
 __all__ = [
+    "BULK_LIMIT",
+    "BulkResult",
     "Choice",
     "catalog_entry_create",
     "catalog_entry_delete",
     "catalog_entry_move",
     "catalog_entry_update",
     "history_record_email",
+    "return_assign",
     "return_change",
     "return_counts_rebuild",
     "return_create",
     "return_message_send",
+    "return_note_add",
     "return_request",
     "return_settings_update",
+    "returns_bulk_assign",
+    "returns_bulk_change_status",
 ]

@@ -108,6 +108,7 @@ def return_create(
             created_by=user if getattr(user, "pk", None) else None,
             created_at=now,
             updated_at=now,
+            status_changed_at=now,
             request_token=request_token,
         )
         ReturnLine.objects.bulk_create(
@@ -285,10 +286,14 @@ def return_change(
 
         pos_linked = stock_linked_to_pos()
         counted_before = count_key(old_status, rma.reason_id)
+        now = timezone.now()
+        always = {"status": new_status, "version": rma.version + 1, "updated_at": now}
+        if new_status != old_status:
+            always["status_changed_at"] = now  # "waiting since" starts again
         changes = model_update(
             rma,
             _field_values(reason, action, customer_comment, update_stock, pos_linked=pos_linked),
-            always={"status": new_status, "version": rma.version + 1, "updated_at": timezone.now()},
+            always=always,
         )
         counts_change(counted_before, count_key(new_status, rma.reason_id))
 
@@ -338,6 +343,28 @@ def return_change(
         ):
             queue_status_email(rma)
         return rma
+
+
+# --- A staff note -------------------------------------------------------------------------
+
+NOTE_LIMIT = 5000
+
+
+def return_note_add(*, rma: Return, user, text: str):
+    """Add a staff note to a return (and its entry in the history), as the return page's
+    Staff note does, without changing the return: its version stays, so a colleague's open
+    form stays valid. Under the return's row lock, so it lands in the history between the
+    saves around it. An empty or overlong note is refused (InvalidReturnInput)."""
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise InvalidReturnInput(_("Write a note first."), field="text")
+    if len(text) > NOTE_LIMIT:
+        raise InvalidReturnInput(
+            _("A note is at most %(limit)s characters.") % {"limit": NOTE_LIMIT}, field="text"
+        )
+    with transaction.atomic():
+        rma = Return.objects.select_for_update(of=("self",)).get(pk=rma.pk)
+        return history_add_note(rma, user, text)
 
 
 # --- A message to the customer --------------------------------------------------------------

@@ -10,7 +10,7 @@ from core.services import model_update
 
 from ..exceptions import InvalidSettings
 from ..models import ReturnSettings
-from ..workflow import MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG
+from ..workflow import LATE_FIELDS, MAX_LATE_DAYS, MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG
 
 
 def return_settings_update(
@@ -20,12 +20,21 @@ def return_settings_update(
     return_window_days: int | None = None,
     return_address: str | None = None,
     return_instructions: dict[str, str] | None = None,
+    late_days: dict[str, int] | None = None,
 ) -> ReturnSettings:
     """Save the settings under a row lock; audited. The window is 0 (no limit) to
     MAX_RETURN_WINDOW_DAYS days (InvalidSettings otherwise; a database constraint backs
     it). `return_instructions` maps a language to its text (languages the site does not
-    speak are refused). Arguments left at None keep their value."""
+    speak are refused). `late_days` ({"new", "in_progress", "approved": days}) are the
+    dashboard's ageing thresholds, 0 to 365 days. Arguments left at None keep their value."""
     values = {}
+    for status, days in (late_days or {}).items():
+        if status not in LATE_FIELDS or not 0 <= int(days) <= MAX_LATE_DAYS:
+            raise InvalidSettings(
+                _("Choose a number of days from 0 to %(limit)s.") % {"limit": MAX_LATE_DAYS},
+                field=LATE_FIELDS.get(status),
+            )
+        values[LATE_FIELDS[status]] = int(days)
     if return_address is not None:
         values["return_address"] = return_address.strip().replace("\r\n", "\n")
     if return_instructions is not None:

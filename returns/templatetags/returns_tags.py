@@ -8,7 +8,9 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 
+from core import charts
 from returns.models import Return, Status, format_number
 
 register = template.Library()
@@ -61,6 +63,21 @@ def filter_form(filterset, reason_labels):
     return html
 
 
+def waited(delta) -> str:
+    """How long a return has waited, in the unit that matters for ageing: days from the
+    first day on (never weeks or months: "16 days" reads as late, "2 weeks" hides it),
+    else hours, else minutes."""
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 86400:
+        days = seconds // 86400
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = seconds // 60
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
 @register.simple_tag
 def return_rows(returns, reason_labels):
     """The rows of the returns list, built in Python as Django's admin builds its changelist
@@ -73,15 +90,21 @@ def return_rows(returns, reason_labels):
     # Two reverse() calls per row cost more than the rest of the row: one per page will do.
     return_url = reverse("returns:detail", args=[0]).removesuffix("0/") + "{}/"
     order_url = reverse("orders:detail", args=["0"]).removesuffix("0/") + "{}/"
+    now = timezone.now()
+    select = gettext("Select %(number)s")
     return format_html_join(
         "\n",
-        '<tr><td class="nowrap"><a href="{}">{}</a></td>'
+        '<tr><td class="select-cell"><input type="checkbox" name="ids" value="{}" form="bulk" '
+        'aria-label="{}"></td><td class="nowrap"><a href="{}">{}</a></td>'
         '<td class="nowrap"><a href="{}">{}</a></td>'
         '<td>{}<br><span class="muted">{}</span></td>'
         '<td><span class="badge badge--{}">{}</span></td><td>{}</td>'
-        '<td class="num">{}</td><td>{}</td><td class="nowrap">{}</td></tr>',
+        '<td class="num">{}</td><td>{}</td><td>{}</td><td class="nowrap">{}</td>'
+        '<td class="nowrap"><time datetime="{}">{}</time></td></tr>',
         (
             (
+                row["pk"],
+                select % {"number": format_number(row["pk"])},
                 return_url.format(row["pk"]),
                 format_number(row["pk"]),
                 order_url.format(quote(row["order__number"], safe="")),
@@ -93,8 +116,71 @@ def return_rows(returns, reason_labels):
                 reason_labels.get(row["reason_id"], "") if row["reason_id"] else row["reason_text"],
                 row["item_count"] if row["item_count"] is not None else "",
                 labels.get(f"origin:{row['origin']}", row["origin"]),
+                row["assigned_to__full_name"] or row["assigned_to__email"] or "",
                 dateformat.format(timezone.localtime(row["created_at"]), date_format),
+                row["status_changed_at"].isoformat(),
+                waited(now - row["status_changed_at"]),
             )
             for row in returns
         ),
     )
+
+
+@register.simple_tag
+def dashboard_chart(board, name: str):
+    """One of the dashboard's charts as inline SVG (core.charts); the page shows the same
+    numbers in a table under it."""
+    if name == "by_day":
+        return charts.column_chart(
+            chart_id="chart-by-day",
+            title=gettext("Returns and items per month")
+            if board.monthly
+            else gettext("Returns and items per day"),
+            summary=gettext("%(returns)s returns with %(items)s items from %(start)s to %(end)s.")
+            % {
+                "returns": board.total_returns,
+                "items": board.total_items,
+                "start": formats.date_format(board.start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(board.end, "SHORT_DATE_FORMAT"),
+            },
+            items=[
+                (formats.date_format(day, "M Y" if board.monthly else "j M"), returns, items)
+                for day, _label, returns, items in board.by_day
+            ],
+            legend=(gettext("Returns"), gettext("Items")),
+        )
+    if name == "by_variant":
+        items = [
+            (
+                label,
+                returned,
+                f"{returned} ({formats.number_format(rate, 1)}%)"
+                if rate is not None
+                else str(returned),
+            )
+            for label, returned, _sold, rate in board.by_variant
+        ]
+        title = gettext("Items returned per product variant")
+    else:
+        rows = board.by_reason if name == "by_reason" else board.by_origin
+        items = [(label, count, str(count)) for label, count in rows]
+        title = (
+            gettext("Returns by reason") if name == "by_reason" else gettext("Returns by origin")
+        )
+    summary = "; ".join(f"{label}: {shown}" for label, _value, shown in items[:5])
+    return charts.bar_chart(
+        chart_id=f"chart-{name.replace('_', '-')}",
+        title=title,
+        summary=summary or gettext("No returns in this range."),
+        items=items,
+    )
+
+
+@register.filter
+def hours_as_days(hours: float) -> str:
+    """A duration in hours as people say it: "3.5 days", or "5 hours" under a day."""
+    if hours < 24:
+        count = round(hours)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    days = formats.number_format(round(hours / 24, 1), 1)
+    return gettext("%(days)s days") % {"days": days}

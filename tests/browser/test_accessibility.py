@@ -87,6 +87,7 @@ PAGES = {
         ("account-service-settings", lambda shop: "/backoffice/settings/account-service/", None),
         ("inventory-settings", lambda shop: "/backoffice/settings/inventory/", None),
         ("reasons-and-actions", lambda shop: "/backoffice/returns/reasons-and-actions/", None),
+        ("api-keys", lambda shop: "/backoffice/settings/api-keys/", None),
     ],
     "customer": [
         ("my-orders", lambda shop: "/account/", "my-orders"),

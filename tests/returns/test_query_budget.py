@@ -28,6 +28,8 @@ def pages(rma, reason):
         "dates": "/backoffice/returns/?created_from=2020-01-01&created_to=2099-12-31",
         "oldest": "/backoffice/returns/?sort=oldest",
         "changed": "/backoffice/returns/?sort=changed",
+        "waiting": "/backoffice/returns/?sort=waiting&status=new",
+        "assigned to me": "/backoffice/returns/?assigned=me",
         "return page": f"/backoffice/returns/{rma.pk}/",
         "order page": f"/backoffice/orders/{rma.order.number}/",
     }

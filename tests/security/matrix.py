@@ -72,6 +72,7 @@ class Outcome:
 
 OK = Outcome(200, label="200")
 REDIRECT = Outcome(302, label="302 (the view's own redirect)")
+UNAUTHORIZED = Outcome(401, label="401")
 FORBIDDEN = Outcome(403, label="403")
 NOT_FOUND = Outcome(404, label="404")
 METHOD_NOT_ALLOWED = Outcome(405, label="405")
@@ -109,6 +110,22 @@ def backoffice(ok: Outcome = OK) -> Policy:
 def admin_only(ok: Outcome = OK) -> Policy:
     """Admins only: Settings, the reasons/actions catalog, the audit log."""
     return {**backoffice(ok), STAFF: FORBIDDEN}
+
+
+def api_session(ok: Outcome = OK) -> Policy:
+    """The API seen from a browser session (tests/api/test_matrix.py has the keys): staff
+    and admins read, customers get 403, anonymous callers 401 (no credentials)."""
+    return {
+        ANONYMOUS: UNAUTHORIZED,
+        CUSTOMER_A: FORBIDDEN,
+        CUSTOMER_B: FORBIDDEN,
+        STAFF: ok,
+        ADMIN: ok,
+    }
+
+
+# A browser session may only read: a write is refused before anything else is looked at.
+API_SESSION_WRITE = api_session(FORBIDDEN)
 
 
 def customer(ok: Outcome = OK) -> Policy:
@@ -217,6 +234,18 @@ ROUTES: list[Route] = [
         post=public(redirect_to("/backoffice/login/")),
     ),
     Route("backoffice/settings/audit/", get=admin_only()),
+    Route(
+        "backoffice/settings/api-keys/",
+        get=admin_only(),
+        post=admin_only(OK),  # the answer shows the new key's secret, once
+        data=lambda w: {"name": f"Key {next(_names)}", "scope": "read"},
+    ),
+    Route(
+        "backoffice/settings/api-keys/<int:pk>/revoke/",
+        get=NOT_ALLOWED,
+        post=admin_only(REDIRECT),
+        params={"pk": "api_key.pk"},
+    ),
     # --- notifications: the outbox (staff read, admins resend) and the templates (admins)
     Route("backoffice/outbox/", get=backoffice()),
     Route("backoffice/outbox/<int:pk>/", get=backoffice(), params={"pk": "email.pk"}),
@@ -258,6 +287,7 @@ ROUTES: list[Route] = [
         data=lambda w: {"stock_linked_to_pos": "false"},
     ),
     Route("backoffice/orders/", get=backoffice()),
+    Route("backoffice/orders/export.csv", get=backoffice(), html=False),
     Route("backoffice/orders/<str:number>/", get=backoffice(), params={"number": "order_a.number"}),
     Route("backoffice/returns/", get=backoffice()),
     Route(
@@ -273,6 +303,25 @@ ROUTES: list[Route] = [
         post=backoffice(REDIRECT),
         params={"pk": "return_a.pk"},
         data=lambda w: {"text": "Your parcel arrived today."},
+    ),
+    Route("backoffice/returns/export.csv", get=backoffice(), html=False),
+    Route(
+        "backoffice/returns/bulk/",
+        get=NOT_ALLOWED,
+        post=backoffice(OK),
+        data=lambda w: {
+            "ids": str(w.return_a.pk),
+            "scope": "selected",
+            "status": "in_progress",
+            "action": "status",
+        },
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/assign/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"assignee": str(w.staff.pk)},
     ),
     Route(
         "backoffice/orders/<str:number>/create-return/",
@@ -410,6 +459,58 @@ ROUTES: list[Route] = [
         get=customer_owned(),
         params={"number": "order_a.number"},
     ),
+    # --- the API (keys: tests/api/test_matrix.py)
+    Route("api/v1/returns/", get=api_session(), post=API_SESSION_WRITE, html=False),
+    Route(
+        "api/v1/returns/<int:pk>/",
+        get=api_session(),
+        post=API_SESSION_WRITE,
+        params={"pk": "return_a.pk"},
+        html=False,
+    ),
+    Route(
+        "api/v1/returns/<int:pk>/notes/",
+        get=api_session(METHOD_NOT_ALLOWED),
+        post=API_SESSION_WRITE,
+        params={"pk": "return_a.pk"},
+        html=False,
+    ),
+    Route(
+        "api/v1/orders/",
+        get=api_session(METHOD_NOT_ALLOWED),
+        post=API_SESSION_WRITE,
+        html=False,
+    ),
+    Route(
+        "api/v1/orders/<str:number>/",
+        get=api_session(),
+        post=API_SESSION_WRITE,
+        params={"number": "order_a.number"},
+        html=False,
+    ),
+    Route(
+        "api/v1/customers/",
+        get=api_session(METHOD_NOT_ALLOWED),
+        post=API_SESSION_WRITE,
+        html=False,
+    ),
+    Route(
+        "api/v1/products/",
+        get=api_session(METHOD_NOT_ALLOWED),
+        post=API_SESSION_WRITE,
+        html=False,
+    ),
+    Route(
+        "api/v1/products/<str:sku>/",
+        get=api_session(),
+        post=API_SESSION_WRITE,
+        params={"sku": "line_a.sku"},
+        html=False,
+    ),
+    Route("api/v1/catalog/", get=api_session(), post=API_SESSION_WRITE, html=False),
+    Route("api/v1/settings/", get=api_session(), post=API_SESSION_WRITE, html=False),
+    Route("api/v1/schema/", get=public(), post=NOT_ALLOWED, html=False),
+    Route("api/v1/docs/", get=public(), post=NOT_ALLOWED),
     # --- Django's admin: login and logout are open, everything else is ADMIN_SITE
     Route("django-admin/login/", get=public(), data=lambda w: {}),
     Route(

@@ -5,6 +5,28 @@ the answer must not be a server error, and a refused submission must change noth
 Adding a form = adding a FormTarget:
 
     FormTarget(
+        "assign a return",
+        STAFF,
+        lambda w: f"/backoffice/returns/{w.return_a.pk}/assign/",
+        lambda w: {"assignee": str(w.staff.pk)},
+    ),
+    FormTarget(
+        "bulk: change status",
+        STAFF,
+        lambda w: "/backoffice/returns/bulk/",
+        lambda w: {"ids": str(w.return_a.pk), "scope": "selected", "status": "in_progress"},
+        success_status=200,
+        fixed={"action": "status"},
+    ),
+    FormTarget(
+        "bulk: assign",
+        STAFF,
+        lambda w: "/backoffice/returns/bulk/",
+        lambda w: {"ids": str(w.return_a.pk), "scope": "selected", "assignee": str(w.staff.pk)},
+        success_status=200,
+        fixed={"action": "assign"},
+    ),
+    FormTarget(
         "request a return",                          # a name for test ids
         CUSTOMER_A,                                  # who posts it
         lambda w: f"/account/orders/{w.order_a.number}/request-return/",

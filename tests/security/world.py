@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, override_settings
 
+from accounts.models import ApiKey
+from accounts.services import api_key_create
 from billing import services as billing_services
 from inventory.models import Product
 from inventory.selectors import inventory_settings
@@ -53,6 +55,7 @@ class World:
     return_b: Return  # customer B's, created by staff, with catalog entries
     note: ReturnNote
     email: OutgoingEmail  # the status e-mail of return_a, refused by the mail server
+    api_key: ApiKey  # a write key (the API's own matrix: tests/api/test_matrix.py)
     draft_invoice: object = None  # a draft credit invoice on order_a (from return_a)
     issued_invoice: object = None  # an issued one on order_a
     exchange: object = None  # an even exchange on another (approved) return of order_a
@@ -204,6 +207,9 @@ def build_world(text: str = "") -> World:
     ):
         assert email_deliver(email_id=email.pk) == OutgoingEmail.State.FAILED
     email.refresh_from_db()
+    api_key, _secret = api_key_create(
+        actor=admin, name=t("api key name", "Shop sync", 100), scope="write"
+    )
     world = World(
         customer_a=customer_a,
         customer_b=customer_b,
@@ -221,6 +227,7 @@ def build_world(text: str = "") -> World:
         return_b=return_b,
         note=ReturnNote.objects.get(rma=return_a),
         email=email,
+        api_key=api_key,
         draft_invoice=billing_services.credit_invoice_create(
             order=line_a.order,
             user=staff,
