@@ -1,6 +1,7 @@
 """Amounts of money as people read them in each language: `€12.50` (English), `€ 12,50`
-(Dutch), `12,50 €` (German, French). Amounts are `Decimal`, never float; they are rounded to
-cents explicitly (ROUND_HALF_UP, as on an invoice) before they are shown.
+(Dutch), `12,50 €` (German, French); percentages too (12.5%, 12,5 %). Amounts are
+`Decimal`, never float; they are rounded to cents explicitly (ROUND_HALF_UP, as on an
+invoice) before they are shown.
 
 The separators are the locale's own (Django's format files: `1,234.50`, `1.234,50`,
 `1 234,50`); where the symbol goes is this table. The space between symbol and number never
@@ -52,3 +53,19 @@ def format_money(amount, currency: str = "EUR", *, language: str | None = None) 
         symbol=SYMBOLS.get(currency, currency + (NBSP if language == "en" else "")),
         number=number,
     )
+
+
+# A percentage: German and French put a no-break space before the sign (12,5 %), English
+# and Dutch do not (12.5%, 12,5%).
+PERCENT_SPACE = {"de": NBSP, "fr": NBSP}
+
+
+def format_percent(value, *, language: str | None = None) -> str:
+    """`value` (a Decimal, already rounded as the caller means it) as a percentage written
+    the reader's way: 12.5%, 12,5%, 12,5 %."""
+    language = (language or translation.get_language() or "en").split("-")[0].lower()
+    if language not in PATTERNS:
+        language = "en"
+    with translation.override(language):
+        number = formats.number_format(value, use_l10n=True)
+    return f"{number}{PERCENT_SPACE.get(language, '')}%"

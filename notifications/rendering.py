@@ -120,10 +120,15 @@ def render_subject(
 
 
 def render_html(
-    text: str, values: Mapping[str, object], placeholders: Collection[str] | None = None
+    text: str,
+    values: Mapping[str, object],
+    placeholders: Collection[str] | None = None,
+    *,
+    language: str = "",
 ) -> str:
     """The HTML part: every literal and every value escaped, paragraphs and line breaks kept,
-    and the return's address (when it is a web address) made a link."""
+    and the return's address (when it is a web address) made a link. `language` goes on
+    the html element, so that a screen reader reads a German e-mail as German."""
     out = []
     for name, value in _pieces(text, values, placeholders):
         if name == "return_url" and _URL.match(value):
@@ -136,7 +141,8 @@ def render_html(
         for paragraph in paragraphs
         if paragraph.strip()
     )
-    return f"<!doctype html>\n<html><body>\n{body}\n</body></html>\n"
+    lang = f' lang="{escape(language)}"' if language else ""
+    return f"<!doctype html>\n<html{lang}><body>\n{body}\n</body></html>\n"
 
 
 @dataclass(frozen=True)
@@ -152,9 +158,10 @@ def render_email(
     body: str,
     values: Mapping[str, object],
     placeholders: Collection[str] | None = None,
+    language: str = "",
 ) -> RenderedEmail:
     return RenderedEmail(
         subject=render_subject(subject, values, placeholders),
         body=render_text(body, values, placeholders),
-        html_body=render_html(body, values, placeholders),
+        html_body=render_html(body, values, placeholders, language=language),
     )

@@ -94,4 +94,4 @@ def email_template_preview(*, event: str, subject: str, body: str, language: str
     email_event = registry.get(event)
     sample = email_event.sample(language)
     values = {name: str(sample.get(name, "")) for name in email_event.placeholders}
-    return render_email(subject=subject, body=body, values=values)
+    return render_email(subject=subject, body=body, values=values, language=language)

@@ -157,7 +157,9 @@ def email_queue(
         values = {
             name: "" if context.get(name) is None else str(context[name]) for name in placeholders
         }
-    rendered = render_email(subject=subject, body=body, values=values, placeholders=placeholders)
+    rendered = render_email(
+        subject=subject, body=body, values=values, placeholders=placeholders, language=language
+    )
     now = timezone.now()
     # No savepoint inside the caller's transaction: a failure here fails theirs anyway.
     with transaction.atomic(savepoint=False):

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from core.money import format_money
+from core.money import format_money, format_percent
 
 register = template.Library()
 
@@ -38,3 +38,11 @@ def money(amount, currency="EUR"):
     if amount is None or amount == "":
         return ""
     return format_money(amount, currency)
+
+
+@register.filter
+def percent(value):
+    """`value` as a percentage the reader's way: 12.5%, 12,5%, 12,5 % (core/money.py)."""
+    if value is None or value == "":
+        return ""
+    return format_percent(value)

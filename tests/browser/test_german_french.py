@@ -14,10 +14,11 @@ from orders.models import OrderLine
 from returns.models import CatalogEntry
 from tests.mail import run_worker
 
-from .helpers import assert_accessible, cell, history_entry, screenshot
-from .shop import PASSWORD
+from .helpers import assert_accessible, cell, fatal_violations, history_entry, log_in, screenshot
+from .shop import PASSWORD, add_showcase
+from .test_accessibility import PAGES, _give_the_customer_returns
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 # Words of the English UI (menus, buttons, labels, statuses, messages). None of them is
 # also a German or French word, so finding one means a string was left untranslated.
@@ -323,3 +324,31 @@ def test_a_return_in_the_customers_language_from_request_to_email(
     ).click()
     expect(customer.get_by_role("heading", level=1)).to_have_text(words["my_returns"])
     check_page(customer, f"my-returns-{language}")
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+@pytest.mark.parametrize("role", PAGES)
+def test_every_main_page_in_german_and_french_is_accessible(
+    new_context, shop, settings, live_server, role, language
+):
+    """axe on the pages of test_accessibility, read in German and in French (longer words,
+    other labels: a name that no longer matches its label, a button that wraps over another
+    background)."""
+    page = new_context().new_page()
+    if role != "visitor":
+        add_showcase(shop)
+    if role == "customer":
+        _give_the_customer_returns(shop)
+        log_in(page, shop.customer.user.email, side="account")
+    elif role != "visitor":
+        log_in(page, getattr(shop, role).email)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    reports = []
+    for name, address, _docs_name in PAGES[role]:
+        page.goto(address(shop))
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        reports.append(fatal_violations(page, f"{name}-{language}"))
+    reports = [report for report in reports if report]
+    assert not reports, "axe-core found:\n" + "\n".join(reports)

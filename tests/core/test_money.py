@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from core.money import format_money, round_money
+from core.money import format_money, format_percent, round_money
 from tests.factories import OrderFactory, OrderLineFactory, VariantFactory
 
 NBSP = "\u00a0"
@@ -98,3 +98,18 @@ def test_the_product_page_shows_prices_in_the_reader_language(staff_client, lang
             variant.product.get_absolute_url(), headers={"accept-language": language}
         )
     assert price in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "12.5%"), ("nl", "12,5%"), ("de", f"12,5{NBSP}%"), ("fr", f"12,5{NBSP}%")],
+)
+def test_percentages_are_written_the_reader_way(language, written):
+    assert format_percent(Decimal("12.5"), language=language) == written
+    with translation.override(language):
+        assert (
+            Template("{% load core_tags %}{{ rate|percent }}").render(
+                Context({"rate": Decimal("12.5")})
+            )
+            == written
+        )

@@ -79,6 +79,7 @@ def test_the_status_email_reaches_the_customer_in_their_language_with_every_valu
     ):
         assert value in email.body, value
     assert email.body.startswith(GREETINGS[language] + " Kim Kunde,")
+    assert email.html_body.startswith(f'<!doctype html>\n<html lang="{language}">')
 
 
 @pytest.mark.parametrize(
