@@ -21,6 +21,9 @@ STAFF_PERMISSIONS = [
     "returns.change_return",
     "returns.add_returnnote",
     "notifications.view_outgoingemail",
+    "billing.view_creditinvoice",
+    "billing.add_creditinvoice",
+    "billing.change_creditinvoice",
 ]
 
 ADMIN_PERMISSIONS = [

@@ -33,14 +33,20 @@ from .catalog import (
     ACTIONS,
     DEMO_LOGINS,
     FIRST_NAMES,
+    FREE_SHIPPING_FROM,
     LAST_NAMES,
     NOTES,
     PATHS,
+    PAYMENT_COSTS,
+    PAYMENT_METHODS,
     PRODUCTS,
     REASONS,
     RETURN_ADDRESS,
     RETURN_INSTRUCTIONS,
+    SHIPPING_COST,
+    STANDARD_VAT_RATE,
     STORIES,
+    VAT_RATES,
 )
 
 BATCH = 5000
@@ -54,6 +60,15 @@ ORDER_NUMBER = "ORD-{:07d}"
 CUSTOMER_LANGUAGES = ("nl", "nl", "nl", "en", "de", "fr")
 DEMO_CUSTOMER_EMAIL = next(email for role, email, *_ in DEMO_LOGINS if role == "Customer")
 
+
+MONEY_COLUMNS = (
+    "currency",
+    "shipping_cost",
+    "payment_cost",
+    "costs_vat_rate",
+    "payment_method",
+    "total_paid",
+)
 
 # Generated orders are placed up to this many days ago.
 HISTORY_DAYS = 400
@@ -141,8 +156,28 @@ def ensure_extra_products(count: int, rng: random.Random) -> list[Variant]:
 # --- Customers and orders -------------------------------------------------------------
 
 
+def vat_rate_of(variant: Variant) -> Decimal:
+    return Decimal(VAT_RATES.get(variant.product.name, STANDARD_VAT_RATE))
+
+
+def order_money(goods: Decimal, payment_method: str) -> dict:
+    """The money columns of a demo order whose goods cost `goods` (VAT included): free
+    shipping from the threshold on, PayPal's fee; paid in full."""
+    shipping = Decimal(0) if goods >= Decimal(FREE_SHIPPING_FROM) else Decimal(SHIPPING_COST)
+    payment = Decimal(PAYMENT_COSTS.get(payment_method, "0"))
+    return {
+        "currency": "EUR",
+        "shipping_cost": shipping,
+        "payment_cost": payment,
+        "costs_vat_rate": Decimal(STANDARD_VAT_RATE),
+        "payment_method": payment_method,
+        "total_paid": goods + shipping + payment,
+    }
+
+
 def _line_for(order: Order, variant: Variant, quantity: int) -> OrderLine:
     return OrderLine(
+        vat_rate=vat_rate_of(variant),
         order=order,
         variant=variant,
         title=f"{variant.product.name} — {variant.title}",
@@ -168,13 +203,14 @@ def ensure_demo_orders(customer: Customer, variants: list[Variant], rng: random.
             12,
             10,
             Order.Status.DELIVERED,
-            [("DEMO-02-L", 1), ("DEMO-06-42", 1), ("DEMO-08-ONESIZE", 2)],
+            [("DEMO-02-L", 1), ("DEMO-06-42", 1), ("DEMO-08-ONESIZE", 2), ("DEMO-13-PAPERBACK", 1)],
         ),
         (3, 70, 65, Order.Status.DELIVERED, [("DEMO-04-M", 1)]),
         (4, 1, None, Order.Status.PAID, [("DEMO-05-S", 1), ("DEMO-09-41-46", 3)]),
         (5, 4, 2, Order.Status.SHIPPED, [("DEMO-11-XL", 1), ("DEMO-07-95CM", 1)]),
     ]
     for number, placed, shipped, status, lines in plans:
+        goods = sum(by_sku[sku].price * quantity for sku, quantity in lines)
         order, created = Order.objects.get_or_create(
             number=ORDER_NUMBER.format(number),
             defaults={
@@ -182,6 +218,7 @@ def ensure_demo_orders(customer: Customer, variants: list[Variant], rng: random.
                 "status": status,
                 "placed_at": now - timedelta(days=placed),
                 "shipped_at": now - timedelta(days=shipped) if shipped is not None else None,
+                **order_money(goods, PAYMENT_METHODS[number % len(PAYMENT_METHODS)]),
             },
         )
         if created:
@@ -272,12 +309,11 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                     shipped = placed + timedelta(hours=rng.randint(12, 72))
                     if shipped > now:  # placed this morning: paid, still being packed
                         status, shipped = Order.Status.PAID, None
-                orders.append(
-                    (pk, ORDER_NUMBER.format(i), rng.choice(customer_ids), status, placed, shipped)
-                )
+                goods = Decimal(0)
                 for variant in rng.sample(variants, rng.randint(1, 3)):
                     title = f"{variant.product.name} — {variant.title}"
                     quantity = rng.randint(1, 4)
+                    goods += variant.price * quantity
                     lines.append(
                         (
                             pk,
@@ -287,13 +323,36 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                             quantity,
                             quantity if shipped else 0,
                             variant.price,
+                            vat_rate_of(variant),
                             0,
                         )
                     )
+                money = order_money(goods, rng.choice(PAYMENT_METHODS))
+                if status in (Order.Status.PENDING, Order.Status.CANCELLED):
+                    money["total_paid"] = Decimal(0)
+                orders.append(
+                    (
+                        pk,
+                        ORDER_NUMBER.format(i),
+                        rng.choice(customer_ids),
+                        status,
+                        placed,
+                        shipped,
+                        *(money[name] for name in MONEY_COLUMNS),
+                    )
+                )
             with bulk.loading():
                 bulk.insert(
                     Order,
-                    ["id", "number", "customer_id", "status", "placed_at", "shipped_at"],
+                    [
+                        "id",
+                        "number",
+                        "customer_id",
+                        "status",
+                        "placed_at",
+                        "shipped_at",
+                        *MONEY_COLUMNS,
+                    ],
                     orders,
                 )
                 line_ids = bulk.allocate_ids(OrderLine, len(lines))
@@ -308,6 +367,7 @@ def ensure_orders(count: int, variants: list[Variant], rng: random.Random) -> No
                         "quantity",
                         "shipped_quantity",
                         "unit_price",
+                        "vat_rate",
                         "returned_quantity",
                     ],
                     ((pk, *line) for pk, line in zip(line_ids, lines, strict=True)),
@@ -358,6 +418,22 @@ def ensure_return_settings() -> None:
             if code in dict(settings.LANGUAGES)
         }
         current.save(update_fields=["return_address", "return_instructions"])
+
+
+@transaction.atomic
+def ensure_billing_settings() -> None:
+    """The demo shop's invoice details and fees (Settings > Returns & refunds), unless
+    someone has set them already: what every credit invoice PDF prints."""
+    from billing.models import BillingSettings
+
+    current, _created = BillingSettings.objects.get_or_create(pk=1)
+    if not current.shop_name:
+        current.shop_name = settings.SHOP_NAME
+        current.shop_address = RETURN_ADDRESS
+        current.vat_number = "NL000099998B57"
+        current.coc_number = "12345678"
+        current.return_shipping_fee = Decimal("4.95")
+        current.save()
 
 
 def ensure_demo_returns(users: dict[str, User], rng: random.Random) -> None:

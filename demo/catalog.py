@@ -24,7 +24,16 @@ PRODUCTS = [
     ("Chino shorts", "44.95", ["S", "M", "L"]),
     ("Hooded sweatshirt", "64.00", ["S", "M", "L", "XL"]),
     ("Waterproof backpack", "99.00", ["20 L", "30 L"]),
+    ("Walking guide: the Dutch coast (book)", "22.50", ["Paperback"]),
 ]
+# VAT rates (percent) of the Dutch shop: books at the reduced rate, the rest standard.
+STANDARD_VAT_RATE = "21.00"
+VAT_RATES = {"Walking guide: the Dutch coast (book)": "9.00"}
+PAYMENT_METHODS = ["iDEAL", "iDEAL", "iDEAL", "Card", "PayPal", "Bank transfer", "Gift card"]
+# What the shop charges for shipping (free from the threshold on) and for PayPal.
+SHIPPING_COST = "4.95"
+FREE_SHIPPING_FROM = "50.00"
+PAYMENT_COSTS = {"PayPal": "0.35"}
 
 FIRST_NAMES = [
     "Emma",

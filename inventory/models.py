@@ -54,6 +54,7 @@ class StockMovement(models.Model):
         SALE = "sale", _("Sale")
         RETURN_RESTOCK = "return_restock", _("Return restock")
         RETURN_REVERSAL = "return_reversal", _("Return reversal")
+        EXCHANGE_SHIPMENT = "exchange_shipment", _("Exchange shipment")
 
     variant = models.ForeignKey(
         Variant,

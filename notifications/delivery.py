@@ -16,6 +16,15 @@ MAX_ERROR_LENGTH = 1000
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with an e-mail."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
 class Failure:
     permanent: bool
     error: str
@@ -34,6 +43,8 @@ def send(email: OutgoingEmail) -> None:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in getattr(email, "attachment_files", ()):
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     if message.send() != 1:
         raise smtplib.SMTPException("The mail backend accepted no message.")
 

@@ -146,3 +146,26 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.email_id} #{self.number}: {self.outcome}"
+
+
+class EmailAttachment(models.Model):
+    """A file that goes with an outbox e-mail (a credit invoice's PDF), stored with it so
+    that a retry or a resend sends exactly what was queued."""
+
+    email = models.ForeignKey(
+        OutgoingEmail,
+        verbose_name=_("e-mail"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    mimetype = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["email_id", "pk"]
+
+    def __str__(self):
+        return self.filename

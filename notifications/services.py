@@ -2,7 +2,7 @@
 and the admins' template edits."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -20,9 +20,10 @@ from core.request_id import current_request_id
 from core.services import model_update
 
 from . import delivery, registry
+from .delivery import Attachment
 from .exceptions import InvalidTemplate, NotResendable
 from .metrics import DELIVERIES
-from .models import DeliveryAttempt, EmailTemplate, OutgoingEmail
+from .models import DeliveryAttempt, EmailAttachment, EmailTemplate, OutgoingEmail
 from .rendering import render_email, template_errors
 from .signals import email_state_changed
 from .tasks import deliver_email
@@ -112,6 +113,7 @@ def email_queue(
     language: str,
     context: Mapping[str, object],
     reference: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail:
     """Record one e-mail in the outbox, to be delivered after the caller's transaction commits.
 
@@ -127,6 +129,9 @@ def email_queue(
       part, and a later template edit does not change an e-mail already queued.
     - `email_state_changed` is sent with state "queued" right after the insert, in the same
       transaction.
+
+    `attachments` (files: a name, the bytes, a MIME type) are stored with the e-mail and go
+    with every attempt and resend.
 
     Raises ValueError for an event nobody registered (notifications.registry), a recipient
     that is not one e-mail address or a reference longer than 200 characters (programming
@@ -170,6 +175,14 @@ def email_queue(
             next_attempt_at=now,
             created_at=now,
             updated_at=now,
+        )
+        EmailAttachment.objects.bulk_create(
+            [
+                EmailAttachment(
+                    email=email, filename=a.filename, mimetype=a.mimetype, content=a.content
+                )
+                for a in attachments
+            ]
         )
         _announce(email, State.QUEUED, guarded=False)
         transaction.on_commit(partial(_schedule_delivery, email.pk))
@@ -226,6 +239,10 @@ def _claim(email_id: int) -> tuple[OutgoingEmail, int, datetime] | str:
         email.attempts += 1
         email.updated_at = now
         email.save(update_fields=["state", "attempts", "updated_at"])
+        # Read now: no database access while the mail server is talked to.
+        email.attachment_files = [
+            Attachment(a.filename, bytes(a.content), a.mimetype) for a in email.attachments.all()
+        ]
         return email, email.attempts, now
 
 

@@ -29,7 +29,7 @@ class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "customer", "status", "placed_at", "shipped_at"]
+    list_display = ["number", "customer", "status", "placed_at", "shipped_at", "total_paid"]
     list_select_related = ["customer"]
     list_filter = ["status"]
     search_fields = ["number", "customer__name", "customer__user__email"]

@@ -41,6 +41,7 @@ from .forms import (
     ReturnSettingsForm,
 )
 from .models import CatalogEntry, Return, Status
+from .signals import return_page_panels
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 20
@@ -330,6 +331,11 @@ def _detail_page(
     assign_form=None,
     receive_form=None,
 ):
+    panels = [
+        html
+        for _receiver, html in return_page_panels.send(sender=None, request=request, rma=rma)
+        if html
+    ]
     return render(
         request,
         "returns/return_detail.html",
@@ -346,6 +352,7 @@ def _detail_page(
             ),
             "history": history.history_lines(selectors.return_history(rma)),
             "can_change": can_change,
+            "panels": panels,
             "section": "returns",
         },
     )

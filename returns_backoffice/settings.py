@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "orders",
     "notifications",
     "returns",
+    "billing",
     "api",
     "demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("orders.urls")),
     path("", include("returns.urls")),
+    path("", include("billing.urls")),
     path("", include("notifications.urls")),
     path("", include("api.urls")),
     path("django-admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -100,6 +101,15 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
             else 0
         )
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The customer paid for what they ordered: each line adds to its order's total.
+        line = super()._create(model_class, *args, **kwargs)
+        paid = Decimal(line.unit_price) * line.quantity
+        Order.objects.filter(pk=line.order_id).update(total_paid=F("total_paid") + paid)
+        line.order.total_paid = Decimal(line.order.total_paid) + paid
+        return line
 
 
 class CatalogEntryFactory(factory.django.DjangoModelFactory):

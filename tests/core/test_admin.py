@@ -31,6 +31,11 @@ SERVICE_OWNED = {
     "notifications.deliveryattempt",
     "notifications.emailtemplate",
     "accounts.auditentry",
+    "billing.creditinvoice",
+    "billing.creditinvoiceline",
+    "billing.billingsettings",
+    "billing.storecredit",
+    "billing.storecreditentry",
 }
 # What a superuser may still change in the admin, and why that is harmless.
 FREE = {

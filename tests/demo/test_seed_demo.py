@@ -124,3 +124,36 @@ def test_the_demo_admin_can_log_in_to_the_django_admin(demo_shop, client):
     )
     assert response.redirect_chain[-1][0] == "/django-admin/"
     assert "Site administration" in response.text
+
+
+@pytest.mark.django_db
+def test_demo_orders_carry_money_that_adds_up(settings):
+    """Every paid demo order paid exactly its lines plus its costs, at Dutch VAT rates (books
+    at 9 %, the rest at 21 %); orders awaiting payment or cancelled paid nothing."""
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    from orders.models import OrderLine
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--customers", "5", "--orders", "60")
+    from billing.models import BillingSettings
+
+    # The invoice details every credit invoice prints.
+    assert BillingSettings.objects.get().vat_number
+    rates = set(OrderLine.objects.values_list("vat_rate", flat=True))
+    assert rates == {Decimal("21.00"), Decimal("9.00")}
+    assert OrderLine.objects.filter(sku__startswith="DEMO-13-", vat_rate=Decimal(9)).exists()
+    goods = dict(
+        Order.objects.annotate(
+            goods=Sum(F("lines__unit_price") * F("lines__quantity"))
+        ).values_list("pk", "goods")
+    )
+    for order in Order.objects.all():
+        assert order.currency == "EUR"
+        if order.status in (Order.Status.PENDING, Order.Status.CANCELLED):
+            assert order.total_paid == 0
+        else:
+            assert order.payment_method
+            assert order.total_paid == goods[order.pk] + order.shipping_cost + order.payment_cost

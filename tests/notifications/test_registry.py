@@ -11,7 +11,9 @@ from notifications.services import email_queue
 
 
 def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults():
-    events = {event.name: event for event in registry.all_events()}
+    events = {
+        event.name: event for event in registry.all_events() if event.name.startswith("return_")
+    }
     recipients = {name: event.recipient for name, event in events.items()}
     assert recipients == {
         "return_status_changed": "customer",
@@ -40,9 +42,27 @@ def test_returns_registers_its_emails_with_recipients_placeholders_and_defaults(
             assert subject and body
 
 
+def test_billing_registers_the_credit_invoice_email():
+    event = registry.get("credit_invoice_issued")
+    assert event.recipient == "customer"
+    assert set(event.placeholders) == {
+        "customer_name",
+        "invoice_number",
+        "order_number",
+        "total",
+        "shop_name",
+        "order_url",
+    }
+    for language in ("en", "nl", "de", "fr"):
+        subject, body = event.default_texts(language)
+        assert "{invoice_number}" in subject and "{total}" in body
+
+
 @pytest.mark.parametrize("name", [event.name for event in registry.all_events()])
 def test_the_sample_link_of_the_preview_is_a_page_that_exists(name):
-    url = registry.get(name).sample("en")["return_url"]
+    sample = registry.get(name).sample("en")
+    # The link placeholder of the event: return_url, order_url...
+    (url,) = [value for key, value in sample.items() if key.endswith("_url")]
     assert url.startswith(settings.SITE_URL)
     try:
         resolve(url.removeprefix(settings.SITE_URL))

@@ -388,6 +388,81 @@ ROUTES: list[Route] = [
         post=admin_only(REDIRECT),
         data=lambda w: {"allow_returns": "on", "return_window_days": "30"},
     ),
+    # --- billing: credit invoices (staff), Settings > Returns & refunds (admins)
+    Route(
+        "backoffice/orders/<str:number>/credit-invoices/new/",
+        get=backoffice(),
+        post=backoffice(REDIRECT),
+        params={"number": "order_a.number"},
+        data=lambda w: {
+            f"line_{w.line_a.pk}": 1,
+            "shipping": "0",
+            "payment": "0",
+            "restocking_fee_kind": "none",
+            "restocking_fee_value": "0",
+            "return_shipping_fee": "0",
+        },
+    ),
+    Route(
+        "backoffice/credit-invoices/<int:pk>/", get=backoffice(), params={"pk": "draft_invoice.pk"}
+    ),
+    # These three check who asks before how (the permission, then require_POST).
+    Route(
+        "backoffice/credit-invoices/<int:pk>/issue/",
+        get=backoffice(METHOD_NOT_ALLOWED),
+        post=backoffice(REDIRECT),
+        params={"pk": "draft_invoice.pk"},
+        data=lambda w: {},
+    ),
+    Route(
+        "backoffice/credit-invoices/<int:pk>/refund/",
+        get=backoffice(METHOD_NOT_ALLOWED),
+        post=backoffice(REDIRECT),
+        params={"pk": "issued_invoice.pk"},
+        data=lambda w: {"method": "original", "reference": "PSP-1"},
+    ),
+    Route(
+        "backoffice/credit-invoices/<int:pk>/cancel/",
+        get=backoffice(METHOD_NOT_ALLOWED),
+        post=backoffice(REDIRECT),
+        params={"pk": "draft_invoice.pk"},
+    ),
+    Route(
+        "backoffice/credit-invoices/<int:pk>/pdf/",
+        get=backoffice(),
+        params={"pk": "issued_invoice.pk"},
+        html=False,
+    ),
+    Route(
+        "account/credit-invoices/<int:pk>/pdf/",
+        get=customer_owned(),
+        params={"pk": "issued_invoice.pk"},
+        html=False,
+    ),
+    # return_a is New: the exchange page sends staff back to the return, saying why.
+    Route(
+        "backoffice/returns/<int:pk>/exchange/",
+        get=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+    ),
+    # An even exchange has no difference to credit: staff are sent back, told why.
+    Route(
+        "backoffice/exchanges/<int:pk>/credit-difference/",
+        get=backoffice(METHOD_NOT_ALLOWED),
+        post=backoffice(REDIRECT),
+        params={"pk": "exchange.pk"},
+    ),
+    Route(
+        "backoffice/settings/returns-refunds/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        data=lambda w: {
+            "restocking_fee_kind": "percent",
+            "restocking_fee_value": "10",
+            "return_shipping_fee": "4.95",
+            "shop_name": "Shop",
+        },
+    ),
     # --- the customer's account
     Route("account/login/", get=public(), data=lambda w: {}),
     Route(

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 
 from accounts.models import ApiKey
 from accounts.services import api_key_create
+from billing import services as billing_services
 from inventory.models import Product
 from inventory.selectors import inventory_settings
 from inventory.services import stock_receive_initial
@@ -55,6 +56,9 @@ class World:
     note: ReturnNote
     email: OutgoingEmail  # the status e-mail of return_a, refused by the mail server
     api_key: ApiKey  # a write key (the API's own matrix: tests/api/test_matrix.py)
+    draft_invoice: object = None  # a draft credit invoice on order_a (from return_a)
+    issued_invoice: object = None  # an issued one on order_a
+    exchange: object = None  # an even exchange on another (approved) return of order_a
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -224,10 +228,40 @@ def build_world(text: str = "") -> World:
         note=ReturnNote.objects.get(rma=return_a),
         email=email,
         api_key=api_key,
+        draft_invoice=billing_services.credit_invoice_create(
+            order=line_a.order,
+            user=staff,
+            rma=return_a,
+            lines={line_a.pk: billing_services.LineInput(1)},
+        ),
+        issued_invoice=billing_services.credit_invoice_issue(
+            invoice=billing_services.credit_invoice_create(
+                order=line_a.order, user=staff, lines={line_a.pk: billing_services.LineInput(1)}
+            ),
+            user=staff,
+        ),
+        exchange=_even_exchange(line_a, staff, reason),
         texts=texts,
     )
     world.clients = {role: world.client(role) for role in ROLES}
     return world
+
+
+def _even_exchange(line, staff, reason):
+    """An approved staff return of one item of `line`, exchanged for the same variant."""
+    from billing.exchanges import ExchangeInput, exchange_create
+
+    rma = return_services.return_create(
+        order=line.order,
+        quantities={line.pk: 1},
+        user=staff,
+        origin=Return.Origin.STAFF,
+        reason=return_services.Choice(entry=reason),
+    )
+    rma = return_services.return_change(rma=rma, user=staff, version=rma.version, status="approved")
+    return exchange_create(
+        rma=rma, user=staff, lines={rma.lines.get().pk: ExchangeInput(line.variant_id, 1)}
+    )
 
 
 def our_models():

@@ -54,6 +54,7 @@ class Command(BaseCommand):
         self.step("orders", builders.ensure_orders, options["orders"], variants, rng)
         self.step("return reasons and actions", builders.ensure_return_catalog)
         self.step("return address", builders.ensure_return_settings)
+        self.step("invoice details", builders.ensure_billing_settings)
         self.step("demo returns", builders.ensure_demo_returns, users, rng)
         if options["returns"]:
             self.step("returns", builders.ensure_returns, options["returns"], rng)
