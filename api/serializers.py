@@ -3,6 +3,7 @@ database can hold (lengths, integer ranges, dates, decimal digits), so that no i
 reaches a query it would break: every refusal is a 4xx problem document."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +236,14 @@ class OrderLineInput(serializers.Serializer):
         max_digits=10, decimal_places=2, min_value=0, coerce_to_string=True
     )
     shipped_quantity = serializers.IntegerField(min_value=0, max_value=INT_MAX, default=0)
+    vat_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=Decimal("99.99"),
+        required=False,
+        help_text="VAT rate in percent included in unit_price (default 21).",
+    )
 
     def validate(self, attrs):
         if attrs["shipped_quantity"] > attrs["quantity"]:
@@ -251,6 +260,25 @@ class OrderInput(serializers.Serializer):
     placed_at = BoundedDateTimeField(required=False)
     shipped_at = BoundedDateTimeField(required=False, allow_null=True)
     lines = OrderLineInput(many=True, allow_empty=False, max_length=500)
+    # Money as the shop charged it (amounts include VAT). Left out on an update: kept.
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    shipping_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    payment_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    costs_vat_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"), required=False
+    )
+    total_paid = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="Default for a new paid, shipped or delivered order: its lines and costs.",
+    )
+    payment_method = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
     def validate_lines(self, lines):
         skus = [line["sku"] for line in lines]
@@ -266,8 +294,10 @@ class OrderLineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     shipped_quantity = serializers.IntegerField()
     returned_quantity = serializers.IntegerField()
+    credited_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class OrderCustomerSerializer(serializers.Serializer):
@@ -283,6 +313,13 @@ class OrderSerializer(serializers.Serializer):
     shipped_at = serializers.DateTimeField(allow_null=True)
     customer = OrderCustomerSerializer()
     lines = OrderLineSerializer(many=True)
+    currency = serializers.CharField()
+    shipping_cost = serializers.DecimalField(max_digits=10, decimal_places=2)
+    payment_cost = serializers.DecimalField(max_digits=10, decimal_places=2)
+    costs_vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    total_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+    payment_method = serializers.CharField()
+    credited_total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class CustomerSerializer(serializers.Serializer):

@@ -458,6 +458,14 @@ class DocsView(SpectacularSwaggerSplitView):
 # --- Orders, customers, products ------------------------------------------------------------
 
 ORDER_PROBLEMS = problems(409, 413, 415, 422)
+MONEY_FIELDS = (
+    "currency",
+    "shipping_cost",
+    "payment_cost",
+    "costs_vat_rate",
+    "total_paid",
+    "payment_method",
+)
 
 
 def order_data(order) -> dict:
@@ -479,12 +487,21 @@ def order_data(order) -> dict:
                 "title": line.title,
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
-                "currency": settings.SHOP_CURRENCY,
+                "currency": order.currency,
+                "vat_rate": line.vat_rate,
                 "shipped_quantity": line.shipped_quantity,
                 "returned_quantity": line.returned_quantity,
+                "credited_amount": line.credited_amount,
             }
             for line in order.lines.order_by("pk")
         ],
+        "currency": order.currency,
+        "shipping_cost": order.shipping_cost,
+        "payment_cost": order.payment_cost,
+        "costs_vat_rate": order.costs_vat_rate,
+        "total_paid": order.total_paid,
+        "payment_method": order.payment_method,
+        "credited_total": order.credited_total,
     }
 
 
@@ -515,6 +532,7 @@ class OrderUpsertView(ApiView):
             lines=[dict(line) for line in data["lines"]],
             placed_at=data.get("placed_at"),
             shipped_at=data.get("shipped_at"),
+            money={key: data[key] for key in MONEY_FIELDS if key in data},
         )
         return Response(
             s.OrderSerializer(order_data(order)).data,

@@ -1,6 +1,7 @@
 """Every write of orders and customers."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -53,10 +54,14 @@ def order_upsert(
     lines: list[dict],
     placed_at: datetime | None = None,
     shipped_at: datetime | None = None,
+    money: dict | None = None,
 ) -> tuple[Order, bool]:
     """Create or update the order with this number, as the shop sends it: (the order,
     created?). Lines are matched by SKU ({sku, title, quantity, unit_price,
-    shipped_quantity}); a line the shop no longer sends is removed.
+    shipped_quantity, and optionally vat_rate}); a line the shop no longer sends is
+    removed. `money` may carry currency, shipping_cost, payment_cost, costs_vat_rate,
+    total_paid and payment_method; what it leaves out is kept (a new order that is paid,
+    shipped or delivered and sends no total_paid has paid its lines and costs).
 
     Guarantees:
     - idempotent: the same body again writes nothing (only changed fields are saved);
@@ -65,7 +70,9 @@ def order_upsert(
     - under the order's row lock (the lock every returns service takes before touching
       what returns hold), a line's quantity or shipped quantity never drops below what
       live returns hold, and a line returns refer to is never removed (OrderLineHeld,
-      with the line's SKU); its customer does not change once it has returns.
+      with the line's SKU); its customer does not change once it has returns;
+    - likewise nothing drops below what credit invoices hold (billing): a line's price ×
+      quantity, the costs, the total paid; the currency stays once something is credited.
     A SKU the shop has not sent as a product yet becomes a product of its own.
     """
     for attempt in range(2):
@@ -78,6 +85,7 @@ def order_upsert(
                     lines=lines,
                     placed_at=placed_at,
                     shipped_at=shipped_at,
+                    money=dict(money or {}),
                 )
         except IntegrityError:
             if attempt:
@@ -85,24 +93,35 @@ def order_upsert(
     raise AssertionError("unreachable")
 
 
-def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at):
+PAID_STATUSES = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED}
+
+
+def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money):
     buyer = customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
     created = order is None
     if created:
+        if "total_paid" not in money and status in PAID_STATUSES:
+            money["total_paid"] = (
+                sum((line["unit_price"] * line["quantity"] for line in lines), Decimal(0))
+                + money.get("shipping_cost", Decimal(0))
+                + money.get("payment_cost", Decimal(0))
+            )
         order = Order.objects.create(
             number=number,
             customer=buyer,
             status=status,
             placed_at=placed_at or timezone.now(),
             shipped_at=shipped_at,
+            **money,
         )
     else:
         if order.customer_id != buyer.pk and order.returns.exists():
             raise OrderLineHeld(
                 _("This order has returns, so its customer cannot change."), field="customer"
             )
-        values = {"customer": buyer, "status": status, "shipped_at": shipped_at}
+        _check_credited_order(order, money)
+        values = {"customer": buyer, "status": status, "shipped_at": shipped_at, **money}
         if placed_at is not None:
             values["placed_at"] = placed_at
         model_update(order, values)
@@ -136,6 +155,8 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at):
             "unit_price": data["unit_price"],
             "shipped_quantity": data.get("shipped_quantity", 0),
         }
+        if data.get("vat_rate") is not None:
+            values["vat_rate"] = data["vat_rate"]
         if found is None:
             OrderLine.objects.create(order=order, sku=data["sku"], **values)
             continue
@@ -149,5 +170,36 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at):
                 % {"held": line.returned_quantity, "sku": data["sku"]},
                 field="lines",
             )
+        if values["unit_price"] * values["quantity"] < line.credited_amount:
+            raise OrderLineHeld(
+                _(
+                    "Credit invoices hold %(credited)s of the line with SKU %(sku)s: its "
+                    "price × quantity cannot be less."
+                )
+                % {"credited": line.credited_amount, "sku": data["sku"]},
+                field="lines",
+            )
         model_update(line, values)
     return order, created
+
+
+def _check_credited_order(order: Order, money: dict) -> None:
+    """Under the order's lock: what credit invoices hold stays covered (the database's
+    checks would refuse it too, as an error instead of an answer)."""
+    held = [
+        ("total_paid", order.credited_total, _("the total paid")),
+        ("shipping_cost", order.credited_shipping, _("the shipping costs")),
+        ("payment_cost", order.credited_payment, _("the payment costs")),
+    ]
+    for name, credited, words in held:
+        if name in money and money[name] < credited:
+            raise OrderLineHeld(
+                _("Credit invoices hold %(credited)s of %(what)s: it cannot be less.")
+                % {"credited": credited, "what": words},
+                field=name,
+            )
+    if "currency" in money and money["currency"] != order.currency and order.credited_total:
+        raise OrderLineHeld(
+            _("This order has credit invoices, so its currency cannot change."),
+            field="currency",
+        )

@@ -151,3 +151,46 @@ def test_a_language_the_shop_does_not_speak_is_refused(api):
     response = api.post("/api/v1/customers/", body, format="json")
     assert response.status_code == 400
     assert response.json()["field"] == "language"
+
+
+def test_an_order_carries_its_money_and_what_is_credited_holds(api, staff):
+    from decimal import Decimal
+
+    from billing.services import LineInput, credit_invoice_create
+
+    body = _order(shipping_cost="4.95", payment_method="iDEAL", currency="EUR")
+    body["lines"][0]["vat_rate"] = "9.00"
+    response = api.post("/api/v1/orders/", body, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    # A shipped order that sends no total paid has paid its lines and costs: 3 × 19.95 + 4.95.
+    assert data["total_paid"] == "64.80" and data["shipping_cost"] == "4.95"
+    assert data["payment_method"] == "iDEAL" and data["lines"][0]["vat_rate"] == "9.00"
+
+    order = Order.objects.get()
+    line = order.lines.get()
+    credit_invoice_create(
+        order=order, user=staff, lines={line.pk: LineInput(quantity=2)}, return_shipping_fee=0
+    )
+    assert api.get("/api/v1/orders/WEB-1001/").json()["lines"][0]["credited_amount"] == "39.90"
+
+    cheaper = _order(shipping_cost="4.95")
+    cheaper["lines"][0]["unit_price"] = "10.00"  # 3 × 10.00 < 39.90 credited
+    refused = api.post("/api/v1/orders/", cheaper, format="json")
+    assert refused.status_code == 409, refused.json()
+    assert refused.json()["detail"] == (
+        "Credit invoices hold 39.90 of the line with SKU TEE-M: its price × quantity "
+        "cannot be less."
+    )
+    less_paid = api.post("/api/v1/orders/", _order(total_paid="20.00"), format="json")
+    assert less_paid.status_code == 409
+    assert less_paid.json()["field"] == "total_paid"
+    order.refresh_from_db()
+    assert order.total_paid == Decimal("64.80") and order.credited_total == Decimal("39.90")
+
+
+def test_an_unpaid_order_has_paid_nothing_until_the_shop_says_so(api):
+    response = api.post("/api/v1/orders/", _order(status="pending", shipped=0), format="json")
+    assert response.json()["total_paid"] == "0.00"
+    paid = api.post("/api/v1/orders/", _order(total_paid="59.85"), format="json")
+    assert paid.json()["total_paid"] == "59.85"
