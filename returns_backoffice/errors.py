@@ -20,7 +20,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from api.problems import problem_page
 from orders.permissions import customer_of
 
 logger = logging.getLogger(__name__)
@@ -110,7 +109,11 @@ def csrf_failure(request, reason=""):
 def _page(request, name: str, *, database: bool = True) -> HttpResponse:
     problem = PROBLEMS[name]
     if request.path.startswith("/api/"):
-        # The API's callers are programs: a problem document, not a page.
+        # The API's callers are programs: a problem document, not a page. Imported here:
+        # api.problems loads DRF, whose settings load api.parsers, which needs api.problems
+        # (a cycle when this module is the first to import it, as the CSRF check does).
+        from api.problems import problem_page
+
         return problem_page(request, problem.status, problem.title)
     side = side_of(request.path)
     context = {

@@ -59,15 +59,17 @@ def test_billing_registers_the_credit_invoice_email():
 
 
 @pytest.mark.parametrize("name", [event.name for event in registry.all_events()])
-def test_the_sample_link_of_the_preview_is_a_page_that_exists(name):
+def test_the_sample_links_of_the_preview_are_pages_that_exist(name):
     sample = registry.get(name).sample("en")
-    # The link placeholder of the event: return_url, order_url...
-    (url,) = [value for key, value in sample.items() if key.endswith("_url")]
-    assert url.startswith(settings.SITE_URL)
-    try:
-        resolve(url.removeprefix(settings.SITE_URL))
-    except Resolver404:
-        pytest.fail(f"{url} is not a page of this site")
+    # The link placeholders of the event: return_url, order_url, slip_url...
+    urls = [value for key, value in sample.items() if key.endswith("_url")]
+    assert urls
+    for url in urls:
+        assert url.startswith(settings.SITE_URL)
+        try:
+            resolve(url.removeprefix(settings.SITE_URL))
+        except Resolver404:
+            pytest.fail(f"{url} is not a page of this site")
 
 
 def test_an_event_nobody_registered_is_refused(db):
