@@ -1,5 +1,6 @@
 """Every write of orders and customers."""
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,25 +26,42 @@ def customer_set_language(*, customer: Customer, language: str) -> None:
     customer.language = language
 
 
+@dataclass
+class UpsertReport:
+    """What one `order_upsert` call did, for a caller that counts (the order import):
+    customer and order each "created", "updated" or "unchanged"; the SKUs that became
+    products."""
+
+    customer: str = "unchanged"
+    order: str = "unchanged"
+    variants_created: set = field(default_factory=set)
+
+
 def customer_upsert(*, email: str, name: str, language: str | None = None) -> Customer:
     """The customer with this e-mail address, created (a login without a password: they
     set one to use My orders) or brought up to date (name, language). An address that
     belongs to a staff login is refused (CustomerConflict). Runs in the caller's
     transaction; two parallel calls for a new address race on the unique e-mail, and the
     caller's retry finds the winner's customer."""
+    return _customer_upsert(email=email, name=name, language=language)[0]
+
+
+def _customer_upsert(*, email: str, name: str, language: str | None = None):
+    """customer_upsert, and what it did: "created", "updated" or "unchanged"."""
     email = User.objects.normalize_email(email)
     language = language if language in dict(settings.LANGUAGES) else None
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=name)
-        return Customer.objects.create(
+        customer = Customer.objects.create(
             user=user, name=name, language=language or settings.LANGUAGE_CODE
         )
+        return customer, "created"
     customer = Customer.objects.select_for_update().filter(user=user).first()
     if customer is None:
         raise CustomerConflict(field="customer")
-    model_update(customer, {"name": name, **({"language": language} if language else {})})
-    return customer
+    changes = model_update(customer, {"name": name, **({"language": language} if language else {})})
+    return customer, "updated" if changes else "unchanged"
 
 
 def order_upsert(
@@ -55,6 +73,7 @@ def order_upsert(
     placed_at: datetime | None = None,
     shipped_at: datetime | None = None,
     money: dict | None = None,
+    report: UpsertReport | None = None,
 ) -> tuple[Order, bool]:
     """Create or update the order with this number, as the shop sends it: (the order,
     created?). Lines are matched by SKU ({sku, title, quantity, unit_price,
@@ -74,11 +93,13 @@ def order_upsert(
     - likewise nothing drops below what credit invoices hold (billing): a line's price ×
       quantity, the costs, the total paid; the currency stays once something is credited.
     A SKU the shop has not sent as a product yet becomes a product of its own.
+    `report`, when given, is told what was created, updated or left unchanged.
     """
     for attempt in range(2):
+        told = UpsertReport()
         try:
             with transaction.atomic():
-                return _order_upsert(
+                result = _order_upsert(
                     number=number,
                     customer=customer,
                     status=status,
@@ -86,7 +107,11 @@ def order_upsert(
                     placed_at=placed_at,
                     shipped_at=shipped_at,
                     money=dict(money or {}),
+                    report=told,
                 )
+            if report is not None:
+                report.__dict__.update(told.__dict__)
+            return result
         except IntegrityError:
             if attempt:
                 raise
@@ -96,8 +121,8 @@ def order_upsert(
 PAID_STATUSES = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED}
 
 
-def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money):
-    buyer = customer_upsert(**customer)
+def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money, report):
+    buyer, report.customer = _customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
     created = order is None
     if created:
@@ -115,6 +140,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
             shipped_at=shipped_at,
             **money,
         )
+        report.order = "created"
     else:
         if order.customer_id != buyer.pk and order.returns.exists():
             raise OrderLineHeld(
@@ -124,8 +150,10 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
         values = {"customer": buyer, "status": status, "shipped_at": shipped_at, **money}
         if placed_at is not None:
             values["placed_at"] = placed_at
-        model_update(order, values)
-    variants = variants_ensure(lines=lines)
+        if model_update(order, values):
+            report.order = "updated"
+    variants = variants_ensure(lines=lines, created=report.variants_created)
+    changed = False
     current: dict[str, list[OrderLine]] = {}
     for line in OrderLine.objects.filter(order=order).order_by("pk"):
         current.setdefault(line.sku, []).append(line)
@@ -144,8 +172,10 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                     _("The line with SKU %(sku)s has returns, so it cannot be removed.")
                     % {"sku": sku},
                     field="lines",
+                    sku=sku,
                 )
             line.delete()
+            changed = True
     for data in lines:
         found = current.get(data["sku"])
         values = {
@@ -159,6 +189,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
             values["vat_rate"] = data["vat_rate"]
         if found is None:
             OrderLine.objects.create(order=order, sku=data["sku"], **values)
+            changed = True
             continue
         line = found[0]
         if min(values["quantity"], values["shipped_quantity"]) < line.returned_quantity:
@@ -169,6 +200,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 )
                 % {"held": line.returned_quantity, "sku": data["sku"]},
                 field="lines",
+                sku=data["sku"],
             )
         if values["unit_price"] * values["quantity"] < line.credited_amount:
             raise OrderLineHeld(
@@ -178,8 +210,11 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 )
                 % {"credited": line.credited_amount, "sku": data["sku"]},
                 field="lines",
+                sku=data["sku"],
             )
-        model_update(line, values)
+        changed = bool(model_update(line, values)) or changed
+    if changed and not created:
+        report.order = "updated"
     return order, created
 
 

@@ -7,6 +7,7 @@ returns_backoffice/settings.py without these overrides.
 """
 
 import os
+import tempfile
 
 # A public key, but one that passes the strength rule settings.py applies when DEBUG is
 # off (50+ characters, 5+ different ones), so the tests run the production code path.
@@ -27,6 +28,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded order files go to a throwaway directory, not the project's var/imports.
+    "imports": {
+        **STORAGES["imports"],  # noqa: F405
+        "OPTIONS": {
+            **STORAGES["imports"]["OPTIONS"],  # noqa: F405
+            "location": tempfile.mkdtemp(prefix="rb-test-imports-"),
+        },
+    },
 }
 # E-mails are kept in memory for assertions instead of going anywhere.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -23,7 +23,7 @@ from inventory.selectors import inventory_settings
 from inventory.services import stock_receive_initial
 from notifications.models import OutgoingEmail
 from notifications.services import email_deliver, email_queue, email_template_save
-from orders.models import Customer, Order, OrderLine
+from orders.models import Customer, ImportJob, Order, OrderLine
 from returns import selectors as return_selectors
 from returns import services as return_services
 from returns.models import CatalogEntry, Return, ReturnNote
@@ -59,6 +59,7 @@ class World:
     draft_invoice: object = None  # a draft credit invoice on order_a (from return_a)
     issued_invoice: object = None  # an issued one on order_a
     exchange: object = None  # an even exchange on another (approved) return of order_a
+    import_job: object = None  # an uploaded order file waiting for confirmation
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -241,6 +242,9 @@ def build_world(text: str = "") -> World:
             user=staff,
         ),
         exchange=_even_exchange(line_a, staff, reason),
+        import_job=ImportJob.objects.create(
+            state=ImportJob.State.READY, original_name="orders.csv", created_by=admin
+        ),
         texts=texts,
     )
     world.clients = {role: world.client(role) for role in ROLES}
