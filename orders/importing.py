@@ -29,7 +29,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.locks import cluster_lock
 
 from .exceptions import OrderError
 from .models import ImportJob, Order
@@ -699,6 +700,8 @@ def _delete_file(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
+IMPORT_LOCK = "orders.import"
+RETRY_AFTER = timedelta(seconds=15)
 CLAIMS = {
     ImportJob.State.CHECK_QUEUED: ImportJob.State.CHECKING,
     ImportJob.State.IMPORT_QUEUED: ImportJob.State.IMPORTING,
@@ -707,12 +710,25 @@ CLAIMS = {
 
 def import_job_work(*, job_id: int) -> str:
     """The task: check and preview a new job, or import a confirmed one. A job is claimed
-    by moving its state, so a second worker running the same task finds nothing to do."""
+    by moving its state, so a second worker running the same task finds nothing to do.
+    One import or preview runs at a time (IMPORT_LOCK): two imports locking the same
+    orders in different order could deadlock; a job that finds the lock taken goes back
+    to the queue and tries again a little later."""
+    from .tasks import import_job_step
+
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None or job.state not in CLAIMS:
         return "nothing to do"
-    if not ImportJob.objects.filter(pk=job.pk, state=job.state).update(state=CLAIMS[job.state]):
-        return "taken by another worker"
+    with cluster_lock(IMPORT_LOCK) as held:
+        if not held:
+            import_job_step.using(run_after=timezone.now() + RETRY_AFTER).enqueue(job.pk)
+            return "waiting for another import"
+        if not ImportJob.objects.filter(pk=job.pk, state=job.state).update(state=CLAIMS[job.state]):
+            return "taken by another worker"
+        return _claimed(job)
+
+
+def _claimed(job: ImportJob) -> str:
     importing = job.state == ImportJob.State.IMPORT_QUEUED
     with translation.override(job.language):
         try:

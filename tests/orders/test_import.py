@@ -314,3 +314,39 @@ def test_two_thousand_lines_on_postgresql_in_batches(db, tmp_path):
     outcome, errors = run(content, batch_size=100)
     assert outcome.counts()["orders"]["unchanged"] == orders["created"]
     assert everything() == before
+
+
+@pytest.mark.postgres
+def test_one_import_at_a_time(db, tmp_path, settings):
+    """Two imports locking the same orders in different order could deadlock: a second
+    one waits (the task goes back to the queue; the command says so and writes nothing)."""
+    import psycopg
+    from django_tasks_db.models import DBTaskResult
+
+    from core.locks import lock_key
+    from orders.models import ImportJob
+
+    database = connection.settings_dict
+    other = psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        host=database["HOST"],
+        port=database["PORT"] or 5432,
+        password=database["PASSWORD"] or None,
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [lock_key(importing.IMPORT_LOCK)])
+        path = tmp_path / "orders.csv"
+        path.write_bytes(GOOD)
+        with pytest.raises(CommandError, match="Another order import is running"):
+            call_command("import_orders", str(path))
+        job = ImportJob.objects.create(state=ImportJob.State.IMPORT_QUEUED, original_name="x")
+        assert importing.import_job_work(job_id=job.pk) == "waiting for another import"
+        job.refresh_from_db()
+        assert job.state == ImportJob.State.IMPORT_QUEUED
+        retry = DBTaskResult.objects.get()
+        assert retry.args_kwargs["args"] == [job.pk] and retry.run_after is not None
+    finally:
+        other.close()
+    assert not Order.objects.exists()

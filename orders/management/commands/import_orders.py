@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core.locks import cluster_lock
 from orders import importing
 
 
@@ -29,6 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, batch_size: int, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        # One import at a time, here as in the browser (see importing.import_job_work).
+        with cluster_lock(importing.IMPORT_LOCK) as held:
+            if not held:
+                raise CommandError("Another order import is running; try again when it ends.")
+            self._import(file, dry_run=dry_run, batch_size=batch_size)
+
+    def _import(self, file: Path, *, dry_run: bool, batch_size: int):
         started = time.monotonic()
 
         def open_file():
