@@ -63,6 +63,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 NUMBER = re.compile(r"^[A-Za-z0-9#._/-]{1,32}$")
+# Characters no text column takes (PostgreSQL refuses NUL outright); tabs and line breaks
+# inside a quoted cell are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PRICE = re.compile(r"^\d{1,8}(?:[.,](\d+))?$")
 # ISO 4217 minor units other than 2; the prices are kept in cents, so never more than 2.
 ZERO_DECIMAL = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
@@ -300,7 +303,12 @@ def _count(value: str, column: str, problems: list, *, least: int) -> int | None
 def _check_row(cells: dict, problems: list) -> dict | None:
     """The row's values, converted; problems are appended in words, None if any."""
     for column, value in cells.items():
-        if len(value) > MAX_LENGTH[column]:
+        if CONTROL.search(value):
+            problems.append(
+                _("%(column)s holds a control character (such as NUL).") % {"column": column}
+            )
+            cells[column] = ""
+        elif len(value) > MAX_LENGTH[column]:
             problems.append(
                 _("%(column)s is longer than %(max)s characters.")
                 % {"column": column, "max": MAX_LENGTH[column]}
@@ -405,16 +413,20 @@ def read_orders(binary, errors: Errors) -> Iterator[ParsedOrder]:
     current: ParsedOrder | None = None
     current_number = None
     current_ok = True
+    had_rows = False
     first_row: dict = {}
     try:
         rows = _rows(binary)
         names = None
         for line, cells in rows:
             if names is None:
+                if not any(cell.strip() for cell in cells):
+                    break
                 names = _header(cells)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
+            had_rows = True
             if len(cells) != len(names):
                 errors.add(
                     line,
@@ -505,6 +517,8 @@ def read_orders(binary, errors: Errors) -> Iterator[ParsedOrder]:
                 current_ok = False
         if names is None:
             raise FileUnreadable(_("The file is empty: it has no header row."))
+        if not had_rows:
+            raise FileUnreadable(_("The file has no orders: only a header row."))
         if current is not None and current_ok:
             yield current
     except FileUnreadable as error:

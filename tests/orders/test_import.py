@@ -350,3 +350,18 @@ def test_one_import_at_a_time(db, tmp_path, settings):
     finally:
         other.close()
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "The file is empty"),
+        (b"\xef\xbb\xbf\r\n", "The file is empty"),
+        (csv_file(), "The file has no orders"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not UTF-8"),
+        (csv_file("1,2026-03-02,,a@example.com,A\x00B,en,S,T,1,1.00,EUR"), "control character"),
+    ],
+)
+def test_files_that_are_no_order_list_are_refused_in_words(db, content, problem):
+    outcome, errors = run(content)
+    assert outcome is None and problem in errors.items[0][1]
