@@ -669,8 +669,15 @@ def _storage():
 
 
 def import_job_create(*, upload, user, language: str) -> ImportJob:
-    """Keep the uploaded file under an unguessable name and queue its check (on commit)."""
+    """Keep the uploaded file under an unguessable name and queue its check (on commit).
+    Files previewed but never confirmed nor discarded go after KEEP_UNCONFIRMED."""
     from .tasks import import_job_step
+
+    stale = ImportJob.objects.filter(
+        state=ImportJob.State.READY, created_at__lt=timezone.now() - KEEP_UNCONFIRMED
+    )
+    for old in stale:
+        import_job_discard(job=old)
 
     name = _storage().save(f"{secrets.token_urlsafe(24)}.csv", upload)
     with transaction.atomic():
@@ -715,6 +722,7 @@ def _delete_file(job: ImportJob) -> None:
 
 
 IMPORT_LOCK = "orders.import"
+KEEP_UNCONFIRMED = timedelta(days=7)
 RETRY_AFTER = timedelta(seconds=15)
 CLAIMS = {
     ImportJob.State.CHECK_QUEUED: ImportJob.State.CHECKING,

@@ -167,3 +167,18 @@ def test_only_admins(staff_client, immediate_tasks):
     assert ImportJob.objects.count() == 1 and not Order.objects.exists()
     job.refresh_from_db()
     assert job.state == ImportJob.State.READY
+
+
+def test_a_file_left_unconfirmed_for_a_week_goes_at_the_next_upload(admin_client, immediate_tasks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    upload(admin_client, GOOD)
+    old = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert storages["imports"].exists(old.file)
+    upload(admin_client, GOOD)
+    old.refresh_from_db()
+    assert old.state == ImportJob.State.DISCARDED and not old.file
+    assert len(storages["imports"].listdir("")[1]) == 1  # the new upload's
