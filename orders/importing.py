@@ -275,6 +275,10 @@ def _moment(value: str, column: str, problems: list) -> datetime | None:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    # In UTC: a local time in a daylight-saving gap or fold never compares equal to the
+    # value read back from the database (PEP 495), so the same file again would "change"
+    # those orders.
+    moment = moment.astimezone(UTC)
     if not EARLIEST <= moment < LATEST:
         problems.append(_("%(column)s must lie between 1900 and 9000.") % {"column": column})
         return None

@@ -365,3 +365,14 @@ def test_one_import_at_a_time(db, tmp_path, settings):
 def test_files_that_are_no_order_list_are_refused_in_words(db, content, problem):
     outcome, errors = run(content)
     assert outcome is None and problem in errors.items[0][1]
+
+
+def test_a_time_in_the_daylight_saving_gap_imports_twice_without_change(db, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"  # 02:00-03:00 on 29 March 2026 does not exist
+    content = csv_file(
+        "4001,2026-03-29 02:30,2026-10-25 02:30,a@example.com,A,en,S1,Shirt,1,10.00,EUR"
+    )
+    outcome, errors = run(content)
+    assert not errors and outcome.orders["created"] == 1
+    outcome, errors = run(content)
+    assert outcome.orders == {"created": 0, "updated": 0, "unchanged": 1}
