@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import events
 from core.services import model_update
 from inventory.services import variants_ensure
 
@@ -78,7 +79,7 @@ def order_upsert(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _order_upsert(
+                order, created, changed = _order_upsert(
                     number=number,
                     customer=customer,
                     status=status,
@@ -87,6 +88,10 @@ def order_upsert(
                     shipped_at=shipped_at,
                     money=dict(money or {}),
                 )
+                if changed:
+                    # Only a real change is news: the same body again tells nobody.
+                    events.publish("order.upserted", order, created=created)
+                return order, created
         except IntegrityError:
             if attempt:
                 raise
@@ -99,7 +104,7 @@ PAID_STATUSES = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED
 def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money):
     buyer = customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
-    created = order is None
+    created = changed = order is None
     if created:
         if "total_paid" not in money and status in PAID_STATUSES:
             money["total_paid"] = (
@@ -124,7 +129,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
         values = {"customer": buyer, "status": status, "shipped_at": shipped_at, **money}
         if placed_at is not None:
             values["placed_at"] = placed_at
-        model_update(order, values)
+        changed = bool(model_update(order, values))
     variants = variants_ensure(lines=lines)
     current: dict[str, list[OrderLine]] = {}
     for line in OrderLine.objects.filter(order=order).order_by("pk"):
@@ -146,6 +151,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                     field="lines",
                 )
             line.delete()
+            changed = True
     for data in lines:
         found = current.get(data["sku"])
         values = {
@@ -159,6 +165,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
             values["vat_rate"] = data["vat_rate"]
         if found is None:
             OrderLine.objects.create(order=order, sku=data["sku"], **values)
+            changed = True
             continue
         line = found[0]
         if min(values["quantity"], values["shipped_quantity"]) < line.returned_quantity:
@@ -179,8 +186,8 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 % {"credited": line.credited_amount, "sku": data["sku"]},
                 field="lines",
             )
-        model_update(line, values)
-    return order, created
+        changed = bool(model_update(line, values)) or changed
+    return order, created, changed
 
 
 def _check_credited_order(order: Order, money: dict) -> None:
