@@ -5,7 +5,10 @@ No database access here: the caller (services.webhook_deliver) holds no transact
 this talks to the receiver.
 """
 
+import contextlib
 import json
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,13 +83,50 @@ def _timeouts() -> tuple[float, float]:
     )
 
 
-def _pool(target: security.Target, connect: float, total: float):
+class _Watchdog:
+    """Ends a request at WEBHOOK_TIMEOUT however the receiver answers: a socket timeout
+    bounds each read, not a whole answer dripped one byte at a time, so a timer shuts the
+    connection's socket down at the deadline (the blocked read then fails)."""
+
+    def __init__(self, seconds: float):
+        self.sock = None
+        self.expired = False
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def expire(self):
+        self.expired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def watching(self, connection_class):
+        watchdog = self
+
+        class Watched(connection_class):
+            def connect(self):
+                super().connect()
+                watchdog.sock = self.sock
+                if watchdog.expired:
+                    watchdog.expire()
+
+        return Watched
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+
+
+def _pool(target: security.Target, connect: float, total: float, watchdog: _Watchdog):
     timeout = urllib3.Timeout(connect=connect, read=total)
     common = {"timeout": timeout, "retries": False, "maxsize": 1, "block": False}
     if target.scheme == "https":
         # Connect to the checked address; the name goes in SNI and is what the
         # certificate must be for.
-        return urllib3.HTTPSConnectionPool(
+        pool = urllib3.HTTPSConnectionPool(
             target.address,
             target.port,
             server_hostname=target.host,
@@ -94,7 +134,10 @@ def _pool(target: security.Target, connect: float, total: float):
             cert_reqs="CERT_REQUIRED",
             **common,
         )
-    return urllib3.HTTPConnectionPool(target.address, target.port, **common)
+    else:
+        pool = urllib3.HTTPConnectionPool(target.address, target.port, **common)
+    pool.ConnectionCls = watchdog.watching(pool.ConnectionCls)
+    return pool
 
 
 def _host_header(target: security.Target) -> str:
@@ -118,7 +161,12 @@ def post(url: str, *, body: bytes, headers: dict) -> Result:
         return Result(False, permanent=True, error=error.message, duration_ms=took())
     connect, total = _timeouts()
     deadline = started + total
-    pool = _pool(target, connect, total)
+    with _Watchdog(max(deadline - time.monotonic(), 0.01)) as watchdog:
+        return _post(target, body, headers, connect, total, deadline, watchdog, took)
+
+
+def _post(target, body, headers, connect, total, deadline, watchdog, took) -> Result:
+    pool = _pool(target, connect, total, watchdog)
     try:
         response = pool.urlopen(
             "POST",
@@ -143,6 +191,11 @@ def post(url: str, *, body: bytes, headers: dict) -> Result:
             pool.close()
         status = response.status
         text = kept.decode("utf-8", "replace")
+        if watchdog.expired:
+            # Cut off mid-answer: whatever was parsed may be a fragment. Try again later
+            # (the receiver drops a duplicate by its webhook-id).
+            error = f"Timed out: no complete answer within {total:g} s (HTTP {status} so far)"
+            return Result(False, status=status, body=text, error=error, duration_ms=took())
         if 200 <= status < 300:
             return Result(True, status=status, body=text, duration_ms=took())
         if status == 429 or status == 408 or 500 <= status < 600:
@@ -163,6 +216,7 @@ def post(url: str, *, body: bytes, headers: dict) -> Result:
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         pool.close()
         # Timeouts, refused or reset connections, TLS errors: the receiver may be back later.
-        return Result(
-            False, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH], duration_ms=took()
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        if watchdog.expired:
+            error = f"Timed out: no complete answer within {total:g} s ({error})"
+        return Result(False, error=error[:MAX_ERROR_LENGTH], duration_ms=took())

@@ -18,8 +18,9 @@ from webhooks import services
 
 class Receiver:
     """`answers` is what the next requests get, in order (the last one repeats):
-    an int (that status), (status, {headers}), "hang" (no answer for `hang_for` seconds)
-    or "reset" (the connection is dropped with a TCP reset)."""
+    an int (that status), (status, {headers}), "hang" (no answer for `hang_for` seconds),
+    "drip" (headers one byte every 0.2 s, for `hang_for` seconds) or "reset" (the
+    connection is dropped with a TCP reset)."""
 
     def __init__(self):
         self.answers = [200]
@@ -41,6 +42,17 @@ class Receiver:
                 )
                 if answer == "hang":
                     time.sleep(receiver.hang_for)
+                    return
+                if answer == "drip":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    until = time.monotonic() + receiver.hang_for
+                    try:
+                        while time.monotonic() < until:
+                            self.wfile.write(b"X")
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except OSError:
+                        pass
                     return
                 if answer == "reset":
                     # SO_LINGER 0: close() sends RST instead of FIN.

@@ -135,6 +135,23 @@ def test_a_receiver_that_hangs_times_out_and_is_retried(receiver, endpoint_for, 
     assert row.state == State.DELIVERED
 
 
+def test_an_answer_dripped_slowly_is_cut_at_the_total_timeout(
+    receiver, endpoint_for, create_return
+):
+    """Each byte comes well within the read timeout; the whole answer never does."""
+    receiver.answers = ["drip", 200]
+    receiver.hang_for = 4
+    endpoint_for(receiver)
+    create_return()
+    run_worker(max_tasks=1)
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.outcome == "temporary"
+    assert attempt.error.startswith("Timed out")
+    assert 900 <= attempt.duration_ms < 2000  # WEBHOOK_TIMEOUT = 1 s
+    run_worker()
+    assert WebhookDelivery.objects.get().state == State.DELIVERED
+
+
 def test_a_connection_reset_is_retried(receiver, endpoint_for, create_return):
     receiver.answers = ["reset", 200]
     endpoint_for(receiver)
