@@ -152,3 +152,12 @@ def test_a_test_event_goes_to_one_endpoint(everything, shop_admin):
     row = services.endpoint_send_test(actor=shop_admin, endpoint=everything)
     assert row.event_type == "webhook.test"
     assert row.payload["data"] == {"message": "This is a test event."}
+
+
+def test_metrics_count_deliveries_by_state_and_paused_endpoints(everything, client, shop_admin):
+    services.endpoint_send_test(actor=shop_admin, endpoint=everything)
+    services.endpoint_pause(actor=shop_admin, endpoint=everything)
+    body = client.get("/metrics").text
+    assert 'returns_webhook_deliveries{state="pending"} 1.0' in body
+    assert 'returns_webhook_deliveries{state="failed"} 0.0' in body
+    assert "returns_webhook_endpoints_paused 1.0" in body
