@@ -9,6 +9,7 @@ EVENTS = {
     "return.note_added": _("A staff note was added to a return"),
     "return.received": _("What arrived of a return was recorded"),
     "order.upserted": _("An order was created or changed"),
+    "refund.created": _("A credit invoice was paid back (a refund)"),
 }
 # Sent only by an admin's "Send test event"; no endpoint subscribes to it.
 TEST_EVENT = "webhook.test"

@@ -30,6 +30,22 @@ def _order(order: Order) -> dict:
     return s.OrderSerializer(order_data(order)).data
 
 
+def _refund(invoice) -> dict:
+    """The API has no credit invoice document yet: what a refund is, without the
+    voucher code or the IBAN (money a receiver's log must not hold)."""
+    invoice = type(invoice).objects.select_related("order", "rma").get(pk=invoice.pk)
+    return {
+        "number": invoice.number,
+        "status": invoice.status,
+        "order_number": invoice.order.number,
+        "return_number": invoice.rma.number if invoice.rma_id else None,
+        "currency": invoice.currency,
+        "total": str(invoice.total),
+        "refund_method": invoice.refund_method,
+        "refunded_at": invoice.refunded_at.isoformat() if invoice.refunded_at else None,
+    }
+
+
 def data_for(event: str, obj) -> tuple[str, dict]:
     """(reference, the object's representation) of what an event is about."""
     # The API's words (a history entry's title) in the shop's language, as its e-mails.
@@ -38,6 +54,9 @@ def data_for(event: str, obj) -> tuple[str, dict]:
             return f"return:{obj.pk}", _return(obj)
         if event.startswith("order."):
             return f"order:{obj.pk}", _order(obj)
+        if event == "refund.created":
+            reference = f"return:{obj.rma_id}" if obj.rma_id else f"order:{obj.order_id}"
+            return reference, _refund(obj)
         if event == TEST_EVENT:
             return "", {"message": "This is a test event."}
     raise ValueError(f"No payload for {event!r}.")

@@ -161,3 +161,24 @@ def test_metrics_count_deliveries_by_state_and_paused_endpoints(everything, clie
     assert 'returns_webhook_deliveries{state="pending"} 1.0' in body
     assert 'returns_webhook_deliveries{state="failed"} 0.0' in body
     assert "returns_webhook_endpoints_paused 1.0" in body
+
+
+def test_a_refund_is_an_event_without_the_voucher_code(everything, order_line, staff):
+    from billing import services as billing
+
+    invoice = billing.credit_invoice_issue(
+        invoice=billing.credit_invoice_create(
+            order=order_line.order, user=staff, lines={order_line.pk: billing.LineInput(1)}
+        ),
+        user=staff,
+    )
+    assert types() == []  # issuing is no refund yet
+    billing.credit_invoice_mark_refunded(invoice=invoice, user=staff, method="store_credit")
+    invoice.refresh_from_db()
+    assert types() == ["refund.created"]
+    row = WebhookDelivery.objects.get()
+    assert row.payload["data"]["number"] == invoice.number
+    assert row.payload["data"]["total"] == str(invoice.total)
+    assert row.payload["data"]["refund_method"] == "store_credit"
+    assert invoice.refund_reference not in str(row.payload)
+    assert row.reference == f"order:{order_line.order_id}"
