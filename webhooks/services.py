@@ -336,12 +336,12 @@ def _outcome(result: delivery.Result) -> str:
 
 
 def _record(delivery_id: int, claim: Claim, result: delivery.Result) -> str:
+    endpoint_id = WebhookDelivery.objects.values_list("endpoint_id", flat=True).get(pk=delivery_id)
     with transaction.atomic():
-        row = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("endpoint")
-            .get(pk=delivery_id)
-        )
+        # Lock order: the endpoint, then its delivery (as pause and resume do), so an
+        # admin's resume and a worker's outcome wait for each other, never deadlock.
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+        row = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         now = timezone.now()
         WebhookAttempt.objects.create(
             delivery=row,
@@ -353,7 +353,7 @@ def _record(delivery_id: int, claim: Claim, result: delivery.Result) -> str:
             response_body=result.body[: delivery.RESPONSE_KEEP],
             error=result.error,
         )
-        _endpoint_health(row.endpoint_id, failed=not result.delivered, now=now)
+        _endpoint_health(endpoint, failed=not result.delivered, now=now)
         if result.delivered:
             row.state = State.DELIVERED
             row.delivered_at = now
@@ -374,7 +374,7 @@ def _record(delivery_id: int, claim: Claim, result: delivery.Result) -> str:
             row.next_attempt_at = now + timedelta(seconds=wait)
             row.retries += 1
             row.state = State.RETRYING
-            if WebhookEndpoint.objects.filter(pk=row.endpoint_id, active=True).exists():
+            if endpoint.active:
                 transaction.on_commit(partial(_schedule, row.pk, row.next_attempt_at))
             else:
                 row.next_attempt_at = None  # paused meanwhile: held until resumed
@@ -385,10 +385,9 @@ def _record(delivery_id: int, claim: Claim, result: delivery.Result) -> str:
         return row.state
 
 
-def _endpoint_health(endpoint_id: int, *, failed: bool, now: datetime) -> None:
-    """Count how long an endpoint has failed without a break; pause it once that is
-    WEBHOOK_PAUSE_AFTER (admins see it on the backoffice pages)."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+def _endpoint_health(endpoint: WebhookEndpoint, *, failed: bool, now: datetime) -> None:
+    """Count how long an endpoint (locked by the caller) has failed without a break;
+    pause it once that is WEBHOOK_PAUSE_AFTER (admins see it on the backoffice pages)."""
     if not failed:
         if endpoint.failing_since is not None:
             endpoint.failing_since = None
