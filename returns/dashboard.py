@@ -23,7 +23,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Sum
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -231,7 +232,7 @@ def _variant_sums(start, end):
         .values("key")
         .annotate(i=Sum("items"))
         .filter(i__gt=0)
-        .order_by("-i", "key")[:TOP_VARIANTS]
+        .order_by("-i", Cast("key", BigIntegerField()))[:TOP_VARIANTS]
     )
     return [(row["key"], 0, row["i"]) for row in rows]
 
