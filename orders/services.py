@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import events
 from core.services import model_update
+from core.tallies import local_day, tally_add, tally_diff, tally_sum
 from inventory.services import variants_ensure
 
 from .exceptions import CustomerConflict, OrderLineHeld
-from .models import Customer, Order, OrderLine
+from .models import Customer, Order, OrderLine, SalesTally
 
 
 def customer_set_language(*, customer: Customer, language: str) -> None:
@@ -79,7 +80,7 @@ def order_upsert(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                order, created, changed = _order_upsert(
+                return _order_upsert(
                     number=number,
                     customer=customer,
                     status=status,
@@ -88,10 +89,6 @@ def order_upsert(
                     shipped_at=shipped_at,
                     money=dict(money or {}),
                 )
-                if changed:
-                    # Only a real change is news: the same body again tells nobody.
-                    events.publish("order.upserted", order, created=created)
-                return order, created
         except IntegrityError:
             if attempt:
                 raise
@@ -105,6 +102,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
     buyer = customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
     created = changed = order is None
+    sales_before = {} if created else order_sales(order)
     if created:
         if "total_paid" not in money and status in PAID_STATUSES:
             money["total_paid"] = (
@@ -187,7 +185,29 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 field="lines",
             )
         changed = bool(model_update(line, values)) or changed
-    return order, created, changed
+    if changed:
+        # Only a real change is news: the same body again tells nobody.
+        events.publish("order.upserted", order, created=created)
+    # The last write: the tallies' row locks come after every other lock (core.tallies).
+    sales_tally_add(tally_diff(sales_before, order_sales(order)))
+    return order, created
+
+
+def order_sales(order: Order) -> dict:
+    """What an order adds to SalesTally: {(placed day, variant id): (sold, held)}."""
+    day = local_day(order.placed_at)
+    sales: dict = {}
+    for variant, quantity, held in OrderLine.objects.filter(order=order).values_list(
+        "variant_id", "quantity", "returned_quantity"
+    ):
+        tally_sum(sales, (day, variant), (quantity, held))
+    return sales
+
+
+def sales_tally_add(deltas: dict) -> None:
+    """Add {(placed day, variant id): (sold, held)} to SalesTally (every grain), in the
+    caller's transaction, as its last write: see core.tallies for the lock order."""
+    tally_add(SalesTally._meta.db_table, ("variant_id",), ("sold", "held"), deltas)
 
 
 def _check_credited_order(order: Order, money: dict) -> None:
