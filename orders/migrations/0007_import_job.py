@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_money'),
+        ('orders', '0006_sales_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
