@@ -91,11 +91,15 @@ def process_photo(upload) -> ProcessedPhoto:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = _open_checked(data, name)
+            # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size: no more than the kept
+            # size is ever held in memory (a 40 MP photo would be 120 MB decoded).
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.load()
-            image = ImageOps.exif_transpose(image)
-            flat = _flattened(image)
-            full, (width, height) = _encoded(flat, MAX_SIDE)
-            thumbnail, _size = _encoded(flat, THUMB_SIDE)
+            upright = _flattened(ImageOps.exif_transpose(image))
+            del image
+            upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+            full, (width, height) = _encoded(upright, MAX_SIDE)
+            thumbnail, _size = _encoded(upright, THUMB_SIDE)
     except InvalidPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

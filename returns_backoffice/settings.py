@@ -336,6 +336,9 @@ _photos_backend = env.str("PHOTOS_STORAGE_BACKEND", default="core.storage.Privat
 _photos_options = env.json("PHOTOS_STORAGE_OPTIONS", default={})
 if _photos_backend == "core.storage.PrivateFileSystemStorage":
     _photos_options = {"location": str(PRIVATE_MEDIA_ROOT), **_photos_options}
+# No form takes more than 10 files (5 photos with a request, 10 inspection photos at a
+# time): a request with more is refused (400) before any of them is written to disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "photos": {"BACKEND": _photos_backend, "OPTIONS": _photos_options},

@@ -501,3 +501,28 @@ def test_photos_are_not_under_the_static_root_nor_reachable_by_a_public_url(clie
         f"/private-media/{name}",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_request_with_more_than_ten_files_is_refused_before_any_is_kept(customer_client, line):
+    photos = [upload(image_bytes(size=(8, 8)), f"{n}.jpg") for n in range(11)]
+    before = stored_files()
+    response = customer_client.post(request_url(line.order), form_data(line, photos=photos))
+    assert response.status_code == 400
+    assert not Return.objects.exists()
+    assert stored_files() == before
+
+
+def test_the_return_page_reads_photos_in_one_query_however_many(
+    staff_client, requested, query_count
+):
+    url = f"/backoffice/returns/{requested.pk}/"
+    one = query_count(lambda: staff_client.get(url))
+    for _ in range(2):
+        services.return_photos_add(
+            rma=requested,
+            user=None,
+            photos=[process_photo(upload(image_bytes(size=(30, 30))))] * 3,
+            line_id=requested.lines.get().pk,
+        )
+    assert query_count(lambda: staff_client.get(url)) == one
+    assert staff_client.get(url).text.count("-thumb.jpg") == 7
