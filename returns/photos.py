@@ -88,6 +88,8 @@ def process_photo(upload) -> ProcessedPhoto:
     if len(data) > MAX_BYTES:
         raise InvalidPhoto(too_large_message(name))
     try:
+        # The pixel count is checked from the header before decoding (_open_checked);
+        # Pillow's own bomb warning is made an error too, for any decoder that finds more.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = _open_checked(data, name)
