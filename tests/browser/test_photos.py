@@ -26,13 +26,19 @@ def jpeg(color, size=(1200, 900)) -> bytes:
     return out.getvalue()
 
 
-def loaded_images(page, name_pattern: str) -> list[int]:
-    """The natural widths of the <img>s whose alt matches: 0 for one that did not load."""
-    return page.evaluate(
-        """(pattern) => [...document.images]
-            .filter((img) => new RegExp(pattern).test(img.alt))
-            .map((img) => img.complete ? img.naturalWidth : 0)""",
-        name_pattern,
+def expect_thumbnails_shown(page, count: int) -> None:
+    """`count` photo thumbnails, each really loaded (lazy ones once scrolled to)."""
+    images = page.get_by_role("img", name=re.compile(r"^Photo \d+$"))
+    expect(images).to_have_count(count)
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        """(count) => {
+            const shown = [...document.images].filter((img) => /^Photo \\d+$/.test(img.alt));
+            return shown.length === count
+                && shown.every((img) => img.complete && img.naturalWidth > 0);
+        }""",
+        arg=count,
     )
 
 
@@ -62,9 +68,7 @@ def test_a_customer_attaches_photos_on_a_phone_and_staff_see_them(new_context, s
 
     expect(customer.get_by_role("status")).to_contain_text("We received your return request")
     expect(customer.get_by_role("heading", name="Your photos")).to_be_visible()
-    expect(customer.get_by_role("img", name=re.compile(r"^Photo \d$"))).to_have_count(2)
-    customer.wait_for_load_state("load")
-    assert all(width > 0 for width in loaded_images(customer, "^Photo"))
+    expect_thumbnails_shown(customer, 2)
     assert_no_sideways_scroll(customer)
     assert_accessible(customer, "customer-return-photos")
     number = re.search(r"RET-\d+", customer.get_by_role("heading", level=1).text_content()).group()
@@ -75,8 +79,7 @@ def test_a_customer_attaches_photos_on_a_phone_and_staff_see_them(new_context, s
     staff.goto(f"/backoffice/returns/{int(number.removeprefix('RET-'))}/")
     request_panel = staff.get_by_role("region", name="The customer's request")
     expect(request_panel.get_by_role("img", name=re.compile(r"^Photo \d$"))).to_have_count(2)
-    staff.wait_for_load_state("load")
-    assert loaded_images(staff, "^Photo") and all(w > 0 for w in loaded_images(staff, "^Photo"))
+    expect_thumbnails_shown(staff, 2)
     # The thumbnail links to the full photo, kept at most 2560 px wide (here as sent).
     full = request_panel.get_by_role("link").first.get_attribute("href")
     response = staff.request.get(full)
