@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.services import model_update
+from core.tallies import local_day, tally_add, tally_diff, tally_sum
 from inventory.services import variants_ensure
 
 from .exceptions import CustomerConflict, OrderLineHeld
-from .models import Customer, Order, OrderLine
+from .models import Customer, Order, OrderLine, SalesTally
 
 
 def customer_set_language(*, customer: Customer, language: str) -> None:
@@ -100,6 +101,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
     buyer = customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
     created = order is None
+    sales_before = {} if created else order_sales(order)
     if created:
         if "total_paid" not in money and status in PAID_STATUSES:
             money["total_paid"] = (
@@ -180,7 +182,26 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 field="lines",
             )
         model_update(line, values)
+    # The last write: the tallies' row locks come after every other lock (core.tallies).
+    sales_tally_add(tally_diff(sales_before, order_sales(order)))
     return order, created
+
+
+def order_sales(order: Order) -> dict:
+    """What an order adds to SalesTally: {(placed day, variant id): (sold, held)}."""
+    day = local_day(order.placed_at)
+    sales: dict = {}
+    for variant, quantity, held in OrderLine.objects.filter(order=order).values_list(
+        "variant_id", "quantity", "returned_quantity"
+    ):
+        tally_sum(sales, (day, variant), (quantity, held))
+    return sales
+
+
+def sales_tally_add(deltas: dict) -> None:
+    """Add {(placed day, variant id): (sold, held)} to SalesTally (every grain), in the
+    caller's transaction, as its last write: see core.tallies for the lock order."""
+    tally_add(SalesTally._meta.db_table, ("variant_id",), ("sold", "held"), deltas)
 
 
 def _check_credited_order(order: Order, money: dict) -> None:

@@ -613,10 +613,11 @@ class AssignForm(forms.Form):
 
 class BulkForm(forms.Form):
     """The returns list's bulk actions: the chosen returns (or all that match the list's
-    filter) to one status, or to one person. Which of the two is the button pressed."""
+    filter) to one status, or to one person, or their slips printed. Which is the button
+    pressed."""
 
     SELECTED, MATCHING = "selected", "matching"
-    STATUS, ASSIGN = "status", "assign"
+    STATUS, ASSIGN, SLIPS = "status", "assign", "slips"
 
     scope = forms.ChoiceField(
         label=_("Apply to"),
@@ -635,7 +636,7 @@ class BulkForm(forms.Form):
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
     action = forms.ChoiceField(
-        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN)], widget=forms.HiddenInput
+        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN), (SLIPS, SLIPS)], widget=forms.HiddenInput
     )
     # The list's query string, for "every return in this list" and the way back.
     filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

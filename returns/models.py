@@ -550,6 +550,47 @@ class ReturnCount(models.Model):
         return f"{self.status}/{self.reason_key}: {self.count}"
 
 
+class ReturnTally(models.Model):
+    """Returns and items per day, month and year (core.tallies), by one of several kinds,
+    kept by returns.services in the same transaction as the returns themselves, so the
+    dashboard sums a few hundred rows for any date range instead of reading the returns.
+
+    - created: returns created on the day (key ""), with their items;
+    - reason: the same by reason (key: the catalog entry's id, "0" for a typed reason);
+    - origin: the same by origin (key: customer, staff);
+    - variant: items of returns created on the day by variant (key: the variant's id);
+    - final: returns in a final status that reached it on the day (by status_changed_at),
+      by whole hours from creation (key: the hours), for the median time to a final status.
+    Days are the shop's (settings.TIME_ZONE). Rebuilt by `manage.py recount_tallies`.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        REASON = "reason", _("Return reason")
+        ORIGIN = "origin", _("Origin")
+        VARIANT = "variant", _("Variant")
+        FINAL = "final", _("Final status reached")
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=32, blank=True)
+    returns = models.BigIntegerField(default=0)
+    items = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("return tally")
+        verbose_name_plural = _("return tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "grain", "day", "key"], name="returns_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}/{self.grain}/{self.day}/{self.key}: {self.returns}, {self.items}"
+
+
 def photo_storage():
     """The private storage of photos (settings.STORAGES["photos"]): never under
     STATIC_ROOT, never served by a public URL; only returns.views hands them out."""

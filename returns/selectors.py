@@ -435,6 +435,35 @@ def return_detail(*, pk) -> Return:
         raise ReturnNotFound from None
 
 
+def slip_returns(ids) -> tuple[list[Return], list[tuple[str, str]]]:
+    """The returns among `ids` whose slips can be printed, in key order, each read as
+    return_detail reads it, and the others with why not ([(return number, reason)]): one
+    that does not exist, and one that is finished (no parcel is on its way any more)."""
+    ids = sorted({int(pk) for pk in ids})
+    found = {
+        rma.pk: rma
+        for rma in Return.objects.select_related(
+            "order", "customer__user", "reason", "action", "request__reason", "request__action"
+        ).filter(pk__in=ids)
+    }
+    printable, refused = [], []
+    for pk in ids:
+        rma = found.get(pk)
+        if rma is None:
+            refused.append((format_number(pk), _("There is no such return.")))
+        elif workflow.is_final(rma.status):
+            refused.append(
+                (
+                    rma.number,
+                    _("It is “%(status)s”: no parcel is on its way any more.")
+                    % {"status": Status(rma.status).label},
+                )
+            )
+        else:
+            printable.append(rma)
+    return printable, refused
+
+
 def return_lines(rma: Return) -> list[ReturnLine]:
     return list(
         ReturnLine.objects.filter(rma=rma)

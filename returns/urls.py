@@ -7,6 +7,7 @@ app_name = "returns"
 urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
     path("backoffice/returns/bulk/", views.return_bulk, name="bulk"),
+    path("backoffice/returns/slips.pdf", views.return_slips, name="slips"),
     path("backoffice/returns/export.csv", views.return_export, name="export"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),

@@ -2,7 +2,7 @@
 through selectors, write through services, turn domain errors into messages on the form."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -77,6 +77,7 @@ def return_list(request):
                 initial={"filter": request.GET.urlencode()}, staff=selectors.assignable_staff()
             ),
             "bulk_limit": services.BULK_LIMIT,
+            "slips_limit": slip.SLIPS_LIMIT,
             "filter": filterset,
             "page": page,
             "reason_labels": selectors.reason_labels(),
@@ -133,6 +134,8 @@ def return_bulk(request):
             % {"limit": services.BULK_LIMIT},
         )
         return redirect(back)
+    if data["action"] == BulkForm.SLIPS:
+        return _bulk_slips(request, ids, back)
     if data["action"] == BulkForm.STATUS:
         result = services.returns_bulk_change_status(
             ids=ids,
@@ -154,6 +157,61 @@ def return_bulk(request):
         "returns/bulk_result.html",
         {"result": result, "done": done, "back": back, "section": "returns"},
     )
+
+
+def _bulk_slips(request, ids, back):
+    """Print slips: one PDF of every printable return's slip, straight away; when some
+    are refused, a page that lists them with the PDF of the others to download."""
+    if len(ids) > slip.SLIPS_LIMIT:
+        messages.error(
+            request,
+            _("Slips are printed for at most %(limit)s returns at once; narrow the list down.")
+            % {"limit": slip.SLIPS_LIMIT},
+        )
+        return redirect(back)
+    printable, refused = selectors.slip_returns(ids)
+    if printable and not refused:
+        return _slips_response(printable)
+    query = QueryDict(mutable=True)
+    query.setlist("ids", [str(rma.pk) for rma in printable])
+    return render(
+        request,
+        "returns/bulk_result.html",
+        {
+            "result": services.BulkResult(
+                changed=[rma.number for rma in printable], refused=refused
+            ),
+            "done": _("Print return slips"),
+            "slips_url": reverse("returns:slips") + "?" + query.urlencode() if printable else "",
+            "slips": True,
+            "back": back,
+            "section": "returns",
+        },
+    )
+
+
+@require_GET
+@backoffice_required(perm="returns.view_return")
+def return_slips(request):
+    """The slips of the returns `ids` (at most slip.SLIPS_LIMIT) in one PDF, a page each:
+    what the bulk action's page links to when it refused some. Returns that cannot have
+    a slip are left out, as that page said."""
+    values = request.GET.getlist("ids")[: slip.SLIPS_LIMIT + 1]
+    if (
+        not values
+        or len(values) > slip.SLIPS_LIMIT
+        or not all(value.isdecimal() and len(value) <= 18 for value in values)
+    ):
+        raise BadRequest("ids")
+    printable, _refused = selectors.slip_returns([int(value) for value in values])
+    if not printable:
+        raise Http404
+    return _slips_response(printable)
+
+
+def _slips_response(returns):
+    name = f"return-slips-{timezone.localdate().isoformat()}.pdf"
+    return _slip_response(slip.return_slips(returns, filename=name))
 
 
 @backoffice_required(perm="returns.view_return")

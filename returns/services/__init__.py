@@ -11,6 +11,7 @@
 - `bulk`: the returns list's bulk actions, each return through the services above;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
+- `tallies`: the dashboard's kept tallies per day, month and year;
 - `catalog`: the reasons and actions admins offer;
 - `settings`: Settings > Account & service.
 
@@ -38,6 +39,7 @@ from .lifecycle import (
 from .photos import MAX_INSPECTION_PHOTOS, return_photos_add
 from .receiving import return_receive
 from .settings import return_settings_update
+from .tallies import tallies_check, tallies_rebuild
 
 __all__ = [
     "BULK_LIMIT",
@@ -62,4 +64,6 @@ __all__ = [
     "return_settings_update",
     "returns_bulk_assign",
     "returns_bulk_change_status",
+    "tallies_check",
+    "tallies_rebuild",
 ]

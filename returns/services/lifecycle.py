@@ -39,6 +39,7 @@ from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
 from .history import history_add_message, history_add_note, history_record, history_write
 from .photos import check_customer_photos, photos_attach, photos_discard, photos_store
+from .tallies import held_add, tallies_move, tallies_of, tallies_write
 
 Kind = HistoryEntry.Kind
 REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
@@ -135,6 +136,15 @@ def return_create(
                 returned_quantity=F("returned_quantity") + quantity
             )
         counts_move({count_key(Status.NEW, rma.reason_id): 1})
+        held: dict = {}
+        for pk, quantity in quantities.items():
+            held_add(held, order.placed_at, lines[pk].variant_id, quantity)
+        tallies_write(
+            returns=tallies_of(
+                rma, [(lines[pk].variant_id, qty) for pk, qty in quantities.items()]
+            ),
+            held=held,
+        )
         history_record(
             rma,
             Kind.CREATED,
@@ -313,12 +323,15 @@ def return_change(
         reopening = workflow.check_transition(old_status, new_status, can_reopen=_can_reopen(user))
 
         lines = list(rma.lines.select_related("order_line").order_by("pk"))
+        tallied_before = tallies_of(
+            rma, [(line.order_line.variant_id, line.quantity) for line in lines]
+        )
         new_quantities = _new_quantities(
             lines,
             quantities,
             editable=workflow.quantities_editable(old_status, reopening=reopening),
         )
-        _hold_quantities(
+        held = _hold_quantities(
             rma.order_id, lines, new_quantities, old_status=old_status, new_status=new_status
         )
 
@@ -376,6 +389,14 @@ def return_change(
         if staff_note.strip():
             history_add_note(rma, user, staff_note, batch=history)
         history_write(history)
+        # The last write: the tallies' locks come after the variants' (core.tallies).
+        tallies_move(
+            tallied_before,
+            tallies_of(
+                rma, [(line.order_line.variant_id, new_quantities[line.pk]) for line in lines]
+            ),
+            held=held,
+        )
         if workflow.status_email_due(
             notify=notify_customer, old_status=old_status, new_status=new_status
         ):
@@ -445,13 +466,15 @@ def _can_reopen(user) -> bool:
     return user is not None and user.has_perm("returns.reopen_return")
 
 
-def _lock_order(order_id: int) -> None:
-    # Every writer of OrderLine.returned_quantity holds this lock first.
-    list(
+def _lock_order(order_id: int):
+    """Every writer of OrderLine.returned_quantity holds this lock first. The order's
+    placed moment (the day its held items are tallied on)."""
+    return (
         Order.objects.select_for_update(of=("self",))
         .filter(pk=order_id)
         .order_by()
-        .values_list("pk")
+        .values_list("placed_at", flat=True)
+        .get()
     )
 
 
@@ -480,10 +503,11 @@ def _new_quantities(lines, quantities, *, editable: bool) -> dict[int, int]:
 
 def _hold_quantities(
     order_id: int, lines, new_quantities, *, old_status: str, new_status: str
-) -> None:
+) -> dict:
     """Keep OrderLine.returned_quantity equal to what live returns hold. When a hold
     changes it takes the order's row lock (after the return's) and re-reads the order lines
-    under it; a save that changes no hold (most status changes) takes no lock at all."""
+    under it; a save that changes no hold (most status changes) takes no lock at all.
+    What the holds moved, for the tallies ({(placed day, variant id): delta})."""
     held_before = {
         line.pk: line.quantity if workflow.holds_quantity(old_status) else 0 for line in lines
     }
@@ -491,9 +515,10 @@ def _hold_quantities(
         line.pk: new_quantities[line.pk] if workflow.holds_quantity(new_status) else 0
         for line in lines
     }
+    held: dict = {}
     if held_after == held_before:
-        return
-    _lock_order(order_id)
+        return held
+    placed_at = _lock_order(order_id)
     fresh = OrderLine.objects.in_bulk([line.order_line_id for line in lines])
     for line in lines:
         delta = held_after[line.pk] - held_before[line.pk]
@@ -511,6 +536,8 @@ def _hold_quantities(
         OrderLine.objects.filter(pk=line.order_line_id).update(
             returned_quantity=F("returned_quantity") + delta
         )
+        held_add(held, placed_at, fresh[line.order_line_id].variant_id, delta)
+    return held
 
 
 def _reconcile_stock(

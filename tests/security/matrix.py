@@ -370,6 +370,13 @@ ROUTES: list[Route] = [
         params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
         html=False,
     ),
+    # The bulk action's slips of chosen returns: without ?ids= staff are told 400 (the
+    # PDF itself is tests/returns/test_bulk_slips.py); nobody else gets that far.
+    Route(
+        "backoffice/returns/slips.pdf",
+        get=backoffice(Outcome(400, label="400 (no returns chosen)")),
+        post=NOT_ALLOWED,
+    ),
     Route("backoffice/receive/", get=backoffice(), post=NOT_ALLOWED),
     Route(
         "backoffice/orders/<str:number>/create-return/",
