@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "returns",
     "billing",
     "api",
+    "webhooks",
     "demo",
 ]
 
@@ -401,6 +402,16 @@ EMAIL_RETRY_DELAYS = env.list(
 # one queued and overdue by longer than this lost its task.
 OUTBOX_STUCK_AFTER = env.int("OUTBOX_STUCK_AFTER", default=900)
 OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
+
+# --- Webhooks (README, "Webhooks") ----------------------------------------------------
+# Endpoints at loopback, private, link-local or metadata addresses are refused (on save
+# and before every request) unless this is on: only for a receiver on your own network.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Seconds to wait for the connection, and for the whole request.
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+# An endpoint that has failed without a break for this long (seconds) is paused.
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=3 * 24 * 3600)
 
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from core.services import model_update
 from inventory.models import StockMovement
 from inventory.selectors import stock_linked_to_pos
@@ -162,6 +163,7 @@ def return_create(
             history_add_note(rma, user, staff_note)
         if notify_customer:
             queue_created_email(rma)
+        events.publish("return.created", rma)
         return rma
 
 
@@ -389,6 +391,12 @@ def return_change(
         if staff_note.strip():
             history_add_note(rma, user, staff_note, batch=history)
         history_write(history)
+        if new_status != old_status:
+            events.publish("return.status_changed", rma, from_status=old_status)
+        if changes or quantity_changes:
+            events.publish("return.updated", rma)
+        if staff_note.strip():
+            events.publish("return.note_added", rma)
         # The last write: the tallies' locks come after the variants' (core.tallies).
         tallies_move(
             tallied_before,
@@ -423,7 +431,9 @@ def return_note_add(*, rma: Return, user, text: str):
         )
     with transaction.atomic():
         rma = Return.objects.select_for_update(of=("self",)).get(pk=rma.pk)
-        return history_add_note(rma, user, text)
+        note = history_add_note(rma, user, text)
+        events.publish("return.note_added", rma)
+        return note
 
 
 # --- A message to the customer --------------------------------------------------------------

@@ -281,6 +281,56 @@ ROUTES: list[Route] = [
         post=admin_only(REDIRECT),
         params={"event": "email_event", "language": "email_language"},
     ),
+    # --- webhooks: Settings > Webhooks (admins). The URL is a public address written as
+    # an IP (valid without a name server); nothing is sent (no worker runs here).
+    Route("backoffice/settings/webhooks/", get=admin_only()),
+    Route(
+        "backoffice/settings/webhooks/new/",
+        get=admin_only(),
+        post=admin_only(),  # the answer shows the new secret, once
+        data=lambda w: {"url": "https://93.184.216.34/new", "events": ["return.created"]},
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/",
+        get=admin_only(),
+        params={"pk": "webhook_endpoint.pk"},
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/edit/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        params={"pk": "webhook_endpoint.pk"},
+        data=lambda w: {
+            "url": "https://93.184.216.34/edited",
+            "events": ["return.created", "order.upserted"],
+        },
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/rotate/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(),  # the answer shows the new secret, once
+        params={"pk": "webhook_endpoint.pk"},
+    ),
+    *[
+        Route(
+            f"backoffice/settings/webhooks/<int:pk>/{action}/",
+            get=admin_only(METHOD_NOT_ALLOWED),
+            post=admin_only(REDIRECT),
+            params={"pk": "webhook_endpoint.pk"},
+        )
+        for action in ("pause", "resume", "test")
+    ],
+    Route(
+        "backoffice/settings/webhooks/deliveries/<int:pk>/",
+        get=admin_only(),
+        params={"pk": "webhook_delivery.pk"},
+    ),
+    Route(
+        "backoffice/settings/webhooks/deliveries/<int:pk>/resend/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"pk": "webhook_delivery.pk"},
+    ),
     Route("healthz", get=public(), html=False),
     Route("readyz", get=public(), post=NOT_ALLOWED, html=False),
     # Open to the networks of METRICS_ALLOWED_NETWORKS (the test client is 127.0.0.1);

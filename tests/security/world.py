@@ -63,6 +63,8 @@ class World:
     issued_invoice: object = None  # an issued one on order_a
     exchange: object = None  # an even exchange on another (approved) return of order_a
     photo_a: object = None  # customer A's photo with return_a
+    webhook_endpoint: object = None  # Settings > Webhooks: an endpoint for every event
+    webhook_delivery: object = None  # a failed delivery of it (admins can send it again)
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -248,6 +250,7 @@ def build_world(text: str = "") -> World:
         photo_a=_customer_photo(return_a, customer_a),
         texts=texts,
     )
+    world.webhook_endpoint, world.webhook_delivery = _webhook(admin)
     world.clients = {role: world.client(role) for role in ROLES}
     return world
 
@@ -271,6 +274,25 @@ def _customer_photo(rma, customer):
     with transaction.atomic():
         (photo,) = photos_attach(rma, stored, kind=ReturnPhoto.Kind.CUSTOMER, user=customer.user)
     return photo
+
+
+def _webhook(admin):
+    """An endpoint (a public address written as an IP: no name server needed) and a
+    failed test delivery to it."""
+    from webhooks import services as webhook_services
+    from webhooks.models import WebhookDelivery
+
+    endpoint, _secret = webhook_services.endpoint_create(
+        actor=admin,
+        url="https://93.184.216.34/hooks",
+        events=["return.created", "return.status_changed"],
+    )
+    delivery = webhook_services.endpoint_send_test(actor=admin, endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=WebhookDelivery.State.FAILED, last_error="HTTP 410"
+    )
+    delivery.refresh_from_db()
+    return endpoint, delivery
 
 
 def _even_exchange(line, staff, reason):
