@@ -7,6 +7,7 @@ returns_backoffice/settings.py without these overrides.
 """
 
 import os
+import tempfile
 
 # A public key, but one that passes the strength rule settings.py applies when DEBUG is
 # off (50+ characters, 5+ different ones), so the tests run the production code path.
@@ -17,6 +18,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Browsers drop Secure and __Host- cookies set over plain HTTP, so browser tests against
 # the live server could not log in. (Django's test client would not care.)
 os.environ.setdefault("SECURE_COOKIES", "false")
+# Photos go to a folder of their own per test process, removed by the OS's tmp cleaning.
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="rb-photos-"))
 # HSTS needs no override: SecurityMiddleware only sends it on HTTPS responses.
 
 from returns_backoffice.settings import *  # noqa: F403
