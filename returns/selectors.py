@@ -21,13 +21,14 @@ from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
 
 from . import workflow
-from .exceptions import CatalogEntryNotFound, ReturnNotFound
+from .exceptions import CatalogEntryNotFound, PhotoNotFound, ReturnNotFound
 from .models import (
     CatalogEntry,
     HistoryEntry,
     Return,
     ReturnCount,
     ReturnLine,
+    ReturnPhoto,
     ReturnRequest,
     ReturnSettings,
     Status,
@@ -41,6 +42,14 @@ def return_settings() -> ReturnSettings:
     """The saved settings, or the defaults while nobody has saved any. A read, never a
     write: every customer page asks, so it must cost one query and no transaction."""
     return ReturnSettings.objects.filter(pk=1).first() or ReturnSettings(pk=1)
+
+
+def photo_required_reasons() -> set[int]:
+    """The reasons (catalog entry ids) for which a customer's request needs a photo."""
+    through = ReturnSettings.photo_required_reasons.through
+    return set(
+        through.objects.filter(returnsettings_id=1).values_list("catalogentry_id", flat=True)
+    )
 
 
 # --- May the customer return this order? (SPEC §5) -------------------------------------
@@ -403,17 +412,25 @@ def order_returns(order: Order):
 
 
 def return_detail(*, pk) -> Return:
+    """One return with what its page shows; `has_photos` says whether return_photos has
+    anything to read (most returns have none: the page then spares that query)."""
     try:
-        return Return.objects.select_related(
-            "order",
-            "customer__user",
-            "reason",
-            "action",
-            "created_by",
-            "assigned_to",
-            "request__reason",
-            "request__action",
-        ).get(pk=pk)
+        return (
+            Return.objects.annotate(
+                has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("pk")))
+            )
+            .select_related(
+                "order",
+                "customer__user",
+                "reason",
+                "action",
+                "created_by",
+                "assigned_to",
+                "request__reason",
+                "request__action",
+            )
+            .get(pk=pk)
+        )
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
 
@@ -688,3 +705,36 @@ def receive_matches(text: str) -> ReceiveMatches:
 
 # An order has a handful of returns; the list shows at most this many.
 RECEIVE_MATCHES = 50
+
+
+# --- Photos -------------------------------------------------------------------------------
+
+
+def return_photos(rma: Return, *, for_customer: bool = False) -> list[ReturnPhoto]:
+    """The return's photos, oldest first. The customer sees only the photos they sent with
+    their request: inspection photos are the shop's (SPEC §11)."""
+    if getattr(rma, "has_photos", True) is False:
+        return []
+    photos = ReturnPhoto.objects.filter(rma=rma).select_related("line__order_line", "uploaded_by")
+    if for_customer:
+        photos = photos.filter(kind=ReturnPhoto.Kind.CUSTOMER).select_related(None)
+    return list(photos.order_by("pk"))
+
+
+def return_photo(*, rma_pk, pk) -> ReturnPhoto:
+    """A photo of this return, for staff."""
+    try:
+        return ReturnPhoto.objects.only("file", "thumbnail", "rma_id").get(pk=pk, rma_id=rma_pk)
+    except (ReturnPhoto.DoesNotExist, ValueError):
+        raise PhotoNotFound from None
+
+
+def customer_photo(*, customer: Customer, rma_pk, pk) -> ReturnPhoto:
+    """A photo the customer sent with one of their own requests; anything else (another
+    customer's, an inspection photo, an id that does not exist) is PhotoNotFound, a 404."""
+    try:
+        return ReturnPhoto.objects.only("file", "thumbnail", "rma_id").get(
+            pk=pk, rma_id=rma_pk, rma__customer=customer, kind=ReturnPhoto.Kind.CUSTOMER
+        )
+    except (ReturnPhoto.DoesNotExist, ValueError):
+        raise PhotoNotFound from None

@@ -328,8 +328,21 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Photos customers and staff attach to returns: private files, outside STATIC_ROOT and
+# never served by WhiteNoise or a web server, only by the views that check who asks
+# (returns.views). A folder by default; any Django storage backend (e.g. an S3-compatible
+# bucket with django-storages) through PHOTOS_STORAGE_BACKEND and its options as JSON.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+_photos_backend = env.str("PHOTOS_STORAGE_BACKEND", default="core.storage.PrivateFileSystemStorage")
+_photos_options = env.json("PHOTOS_STORAGE_OPTIONS", default={})
+if _photos_backend == "core.storage.PrivateFileSystemStorage":
+    _photos_options = {"location": str(PRIVATE_MEDIA_ROOT), **_photos_options}
+# No form takes more than 10 files (5 photos with a request, 10 inspection photos at a
+# time): a request with more is refused (400) before any of them is written to disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "photos": {"BACKEND": _photos_backend, "OPTIONS": _photos_options},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

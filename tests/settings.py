@@ -6,7 +6,9 @@ tests/security/test_deploy_settings.py checks the production values themselves, 
 returns_backoffice/settings.py without these overrides.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # A public key, but one that passes the strength rule settings.py applies when DEBUG is
@@ -18,23 +20,26 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Browsers drop Secure and __Host- cookies set over plain HTTP, so browser tests against
 # the live server could not log in. (Django's test client would not care.)
 os.environ.setdefault("SECURE_COOKIES", "false")
+# Photos go to a folder of their own per test process, removed when the process ends.
+if "PRIVATE_MEDIA_ROOT" not in os.environ:
+    os.environ["PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="rb-photos-")
+    atexit.register(shutil.rmtree, os.environ["PRIVATE_MEDIA_ROOT"], ignore_errors=True)
 # HSTS needs no override: SecurityMiddleware only sends it on HTTPS responses.
 
 from returns_backoffice.settings import *  # noqa: F403
 
+# Uploaded order files go to a throwaway directory, removed when the process ends.
+_IMPORTS_DIR = tempfile.mkdtemp(prefix="rb-test-imports-")
+atexit.register(shutil.rmtree, _IMPORTS_DIR, ignore_errors=True)
 # Speed only: hashing with PBKDF2 would make every login in the suite slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Production serves collected, hashed static files; tests never run collectstatic.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Uploaded order files go to a throwaway directory, not the project's var/imports.
     "imports": {
         **STORAGES["imports"],  # noqa: F405
-        "OPTIONS": {
-            **STORAGES["imports"]["OPTIONS"],  # noqa: F405
-            "location": tempfile.mkdtemp(prefix="rb-test-imports-"),
-        },
+        "OPTIONS": {**STORAGES["imports"]["OPTIONS"], "location": _IMPORTS_DIR},  # noqa: F405
     },
 }
 # E-mails are kept in memory for assertions instead of going anywhere.

@@ -10,6 +10,7 @@ e-mails are recorded in the same transaction and leave after commit.
 """
 
 import uuid
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,10 +34,12 @@ from ..emails import (
     queue_status_email,
 )
 from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotAllowed
-from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnRequest
+from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnPhoto, ReturnRequest
+from ..photos import ProcessedPhoto
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
 from .history import history_add_message, history_add_note, history_record, history_write
+from .photos import check_customer_photos, photos_attach, photos_discard, photos_store
 from .tallies import held_add, tallies_move, tallies_of, tallies_write
 
 Kind = HistoryEntry.Kind
@@ -176,6 +179,7 @@ def return_request(
     action: Choice = NO_CHOICE,
     comment: str = "",
     token: uuid.UUID,
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> tuple[Return, bool]:
     """A customer requests a return from their account: (the return, created?).
 
@@ -191,11 +195,40 @@ def return_request(
     Another customer's order is OrderNotFound (a 404 from outside, as everywhere on the
     customer's side).
 
+    - photos: at most returns.photos.MAX_PHOTOS (InvalidPhoto), and at least one when the
+      chosen reason requires one (Settings > Account & service; PhotoRequired). Their
+      files are stored before the transaction and removed again when nothing is created.
+
     The return is created in New, origin customer, `comment` as its customer comment, and
-    what the customer sent is kept as their request. The customer's confirmation (what
-    happens next, where the parcel goes) and the shop's "new return request" e-mail are
-    recorded in the same transaction.
+    what the customer sent is kept as their request, with their photos. The customer's
+    confirmation (what happens next, where the parcel goes) and the shop's "new return
+    request" e-mail are recorded in the same transaction.
     """
+    check_customer_photos(photos)
+    workflow.check_photo_required(
+        reason, photos=len(photos), required=selectors.photo_required_reasons()
+    )
+    stored = photos_store(photos)
+    try:
+        rma, created = _request(
+            customer=customer,
+            order=order,
+            quantities=quantities,
+            reason=reason,
+            action=action,
+            comment=comment,
+            token=token,
+            stored=stored,
+        )
+    except BaseException:
+        photos_discard(stored)
+        raise
+    if not created:
+        photos_discard(stored)
+    return rma, created
+
+
+def _request(*, customer, order, quantities, reason, action, comment, token, stored):
     try:
         with transaction.atomic():
             locked = (
@@ -215,6 +248,10 @@ def return_request(
                 raise ReturnsNotAllowed(eligibility.reason)
             workflow.check_customer_choice(reason, field="reason")
             workflow.check_customer_choice(action, field="action")
+            # Again under the lock: the settings may have changed since the check above.
+            workflow.check_photo_required(
+                reason, photos=len(stored), required=selectors.photo_required_reasons()
+            )
             rma = return_create(
                 order=locked,
                 quantities=quantities,
@@ -225,6 +262,7 @@ def return_request(
                 customer_comment=comment.strip(),
                 request_token=token,
             )
+            photos_attach(rma, stored, kind=ReturnPhoto.Kind.CUSTOMER, user=customer.user)
             queue_request_confirmation(rma)
             queue_request_email(rma)
             return rma, True

@@ -30,7 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from .world import ADMIN, ANONYMOUS, CUSTOMER_A, CUSTOMER_B, ROLES, STAFF
+from .world import ADMIN, ANONYMOUS, CUSTOMER_A, CUSTOMER_B, ROLES, STAFF, photo_upload
 
 # --- Outcomes -------------------------------------------------------------------------
 
@@ -429,6 +429,28 @@ ROUTES: list[Route] = [
         params={"pk": "return_a.pk"},
         html=False,
     ),
+    # Inspection photos: staff add them; the photos themselves (every kind) are for staff.
+    Route(
+        "backoffice/returns/<int:pk>/photos/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"photos": [photo_upload()]},
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        get=backoffice(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        get=backoffice(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
     # The bulk action's slips of chosen returns: without ?ids= staff are told 400 (the
     # PDF itself is tests/returns/test_bulk_slips.py); nobody else gets that far.
     Route(
@@ -566,6 +588,21 @@ ROUTES: list[Route] = [
         get=customer_owned(),
         post=NOT_ALLOWED,
         params={"pk": "return_a.pk"},
+        html=False,
+    ),
+    # The customer's own photos only: another customer gets 404, as for any id.
+    Route(
+        "account/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        get=customer_owned(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
+    Route(
+        "account/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        get=customer_owned(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
         html=False,
     ),
     Route(
