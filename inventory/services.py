@@ -183,10 +183,11 @@ def _product_upsert(*, name, description, variants):
     return product, created
 
 
-def variants_ensure(*, lines: list[dict]) -> dict[str, Variant]:
+def variants_ensure(*, lines: list[dict], created: set | None = None) -> dict[str, Variant]:
     """{sku: variant} for the SKUs of an order's lines ({sku, title, unit_price}); a SKU
     the shop has not sent as a product yet becomes a product of its own, named after the
-    line, with no stock. Runs in the caller's transaction."""
+    line, with no stock (its SKU is added to `created`, when given). Runs in the caller's
+    transaction."""
     skus = {line["sku"] for line in lines}
     found = {variant.sku: variant for variant in Variant.objects.filter(sku__in=skus)}
     for line in lines:
@@ -195,4 +196,6 @@ def variants_ensure(*, lines: list[dict]) -> dict[str, Variant]:
             found[line["sku"]] = Variant.objects.create(
                 product=product, sku=line["sku"], title="", price=line["unit_price"]
             )
+            if created is not None:
+                created.add(line["sku"])
     return found

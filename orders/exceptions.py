@@ -13,7 +13,11 @@ class OrderError(DomainError):
 
 class OrderLineHeld(OrderError):
     """A line's quantity (or shipped quantity) would drop below what returns hold, or a
-    line that returns refer to would go."""
+    line that returns refer to would go. `sku` names the line, when it is about one."""
+
+    def __init__(self, message=None, *, field: str | None = None, sku: str | None = None):
+        super().__init__(message, field=field)
+        self.sku = sku
 
 
 class CustomerConflict(OrderError):

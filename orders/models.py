@@ -244,3 +244,73 @@ class SalesTally(models.Model):
 
     def __str__(self):
         return f"{self.variant_id}/{self.grain}/{self.day}: {self.sold}, {self.held}"
+
+
+class ImportJob(models.Model):
+    """One CSV file of orders brought in through Settings > Import orders: checked and
+    previewed by the task worker, imported once an admin confirms (orders.importing). The
+    file waits in the "imports" storage between the two and is deleted when the job ends."""
+
+    class State(models.TextChoices):
+        CHECK_QUEUED = "check_queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("Not imported: the file has errors")
+        IMPORT_QUEUED = "import_queued", _("Waiting to be imported")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Stopped by an error")
+        DISCARDED = "discarded", _("Discarded")
+
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.CHECK_QUEUED
+    )
+    # The name in the "imports" storage (unguessable); empty once the file is deleted.
+    file = models.CharField(_("file"), max_length=200, blank=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    # The language of the admin who uploaded it: the messages are written in it.
+    language = models.CharField(_("language"), max_length=8, default="en")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    lines_total = models.PositiveIntegerField(_("lines"), default=0)
+    lines_done = models.PositiveIntegerField(_("lines done"), default=0)
+    # {"orders": {"created": n, "updated": n, "unchanged": n}, "customers": ..., "variants": ...}
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    # [[line, message], ...], at most orders.importing.ERRORS_KEPT; error_count counts all.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+
+    class Meta:
+        verbose_name = _("order import")
+        verbose_name_plural = _("order imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("orders:import-job", args=[self.pk])
+
+    @property
+    def running(self):
+        return self.state in {
+            self.State.CHECK_QUEUED,
+            self.State.CHECKING,
+            self.State.IMPORT_QUEUED,
+            self.State.IMPORTING,
+        }
+
+    @property
+    def percent(self):
+        if not self.lines_total:
+            return 0
+        return min(100, self.lines_done * 100 // self.lines_total)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core.csv_export import keyset_rows
 
 from .exceptions import OrderNotFound
-from .models import Customer, Order, OrderLine
+from .models import Customer, ImportJob, Order, OrderLine
 
 
 def order_list():
@@ -157,3 +157,8 @@ def order_export_lines(orders):
             ]
 
     return cells()
+
+
+def import_jobs():
+    """The order imports, newest first, with who uploaded them."""
+    return ImportJob.objects.select_related("created_by").order_by("-created_at", "-pk")

@@ -1,5 +1,6 @@
 """Every write of orders and customers."""
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,25 +28,42 @@ def customer_set_language(*, customer: Customer, language: str) -> None:
     customer.language = language
 
 
+@dataclass
+class UpsertReport:
+    """What one `order_upsert` call did, for a caller that counts (the order import):
+    customer and order each "created", "updated" or "unchanged"; the SKUs that became
+    products."""
+
+    customer: str = "unchanged"
+    order: str = "unchanged"
+    variants_created: set = field(default_factory=set)
+
+
 def customer_upsert(*, email: str, name: str, language: str | None = None) -> Customer:
     """The customer with this e-mail address, created (a login without a password: they
     set one to use My orders) or brought up to date (name, language). An address that
     belongs to a staff login is refused (CustomerConflict). Runs in the caller's
     transaction; two parallel calls for a new address race on the unique e-mail, and the
     caller's retry finds the winner's customer."""
+    return _customer_upsert(email=email, name=name, language=language)[0]
+
+
+def _customer_upsert(*, email: str, name: str, language: str | None = None):
+    """customer_upsert, and what it did: "created", "updated" or "unchanged"."""
     email = User.objects.normalize_email(email)
     language = language if language in dict(settings.LANGUAGES) else None
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=name)
-        return Customer.objects.create(
+        customer = Customer.objects.create(
             user=user, name=name, language=language or settings.LANGUAGE_CODE
         )
+        return customer, "created"
     customer = Customer.objects.select_for_update().filter(user=user).first()
     if customer is None:
         raise CustomerConflict(field="customer")
-    model_update(customer, {"name": name, **({"language": language} if language else {})})
-    return customer
+    changes = model_update(customer, {"name": name, **({"language": language} if language else {})})
+    return customer, "updated" if changes else "unchanged"
 
 
 def order_upsert(
@@ -57,6 +75,7 @@ def order_upsert(
     placed_at: datetime | None = None,
     shipped_at: datetime | None = None,
     money: dict | None = None,
+    report: UpsertReport | None = None,
 ) -> tuple[Order, bool]:
     """Create or update the order with this number, as the shop sends it: (the order,
     created?). Lines are matched by SKU ({sku, title, quantity, unit_price,
@@ -76,11 +95,13 @@ def order_upsert(
     - likewise nothing drops below what credit invoices hold (billing): a line's price ×
       quantity, the costs, the total paid; the currency stays once something is credited.
     A SKU the shop has not sent as a product yet becomes a product of its own.
+    `report`, when given, is told what was created, updated or left unchanged.
     """
     for attempt in range(2):
+        told = UpsertReport()
         try:
             with transaction.atomic():
-                return _order_upsert(
+                result = _order_upsert(
                     number=number,
                     customer=customer,
                     status=status,
@@ -88,7 +109,11 @@ def order_upsert(
                     placed_at=placed_at,
                     shipped_at=shipped_at,
                     money=dict(money or {}),
+                    report=told,
                 )
+            if report is not None:
+                report.__dict__.update(told.__dict__)
+            return result
         except IntegrityError:
             if attempt:
                 raise
@@ -98,8 +123,8 @@ def order_upsert(
 PAID_STATUSES = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED}
 
 
-def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money):
-    buyer = customer_upsert(**customer)
+def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money, report):
+    buyer, report.customer = _customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
     created = changed = order is None
     sales_before = {} if created else order_sales(order)
@@ -118,6 +143,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
             shipped_at=shipped_at,
             **money,
         )
+        report.order = "created"
     else:
         if order.customer_id != buyer.pk and order.returns.exists():
             raise OrderLineHeld(
@@ -128,7 +154,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
         if placed_at is not None:
             values["placed_at"] = placed_at
         changed = bool(model_update(order, values))
-    variants = variants_ensure(lines=lines)
+    variants = variants_ensure(lines=lines, created=report.variants_created)
     current: dict[str, list[OrderLine]] = {}
     for line in OrderLine.objects.filter(order=order).order_by("pk"):
         current.setdefault(line.sku, []).append(line)
@@ -147,6 +173,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                     _("The line with SKU %(sku)s has returns, so it cannot be removed.")
                     % {"sku": sku},
                     field="lines",
+                    sku=sku,
                 )
             line.delete()
             changed = True
@@ -174,6 +201,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 )
                 % {"held": line.returned_quantity, "sku": data["sku"]},
                 field="lines",
+                sku=data["sku"],
             )
         if values["unit_price"] * values["quantity"] < line.credited_amount:
             raise OrderLineHeld(
@@ -183,8 +211,11 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 )
                 % {"credited": line.credited_amount, "sku": data["sku"]},
                 field="lines",
+                sku=data["sku"],
             )
         changed = bool(model_update(line, values)) or changed
+    if changed and not created:
+        report.order = "updated"
     if changed:
         # Only a real change is news: the same body again tells nobody.
         events.publish("order.upserted", order, created=created)

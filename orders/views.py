@@ -1,16 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import backoffice_required
+from accounts.permissions import backoffice_required, settings_required
 from accounts.views import SideLoginView
 from core.csv_export import csv_response
 
-from . import selectors
+from . import importing, selectors
 from .filters import OrderFilter
-from .models import Order
+from .forms import ImportUploadForm
+from .models import ImportJob, Order
 from .permissions import customer_of, customer_required
 from .signals import account_order_actions, order_page_panels
 
@@ -128,3 +133,71 @@ def account_order_detail(request, number):
             "section": "orders",
         },
     )
+
+
+# --- Settings > Import orders (admins) -------------------------------------------------
+
+
+@settings_required
+def import_orders(request):
+    """The format, the example file, an upload form and the recent imports."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = importing.import_job_create(
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        return redirect(job)
+    return render(
+        request,
+        "orders/import.html",
+        {
+            "form": form,
+            "jobs": selectors.import_jobs()[:10],
+            "required": importing.REQUIRED,
+            "optional": importing.OPTIONAL,
+            "section": "settings",
+            "subsection": "import",
+        },
+    )
+
+
+@settings_required
+def import_example(request):
+    response = HttpResponse(importing.example_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders-example.csv"'
+    return response
+
+
+@settings_required
+@require_GET
+def import_job(request, pk):
+    """One upload: its check and preview, its progress, its result. While the worker is
+    busy the page reloads itself (a meta refresh: the CSP allows no inline script)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(
+        request,
+        "orders/import_job.html",
+        {"job": job, "states": ImportJob.State, "section": "settings", "subsection": "import"},
+    )
+
+
+@settings_required
+@require_POST
+def import_confirm(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not importing.import_job_confirm(job=job):
+        messages.error(request, _("This file is not waiting to be imported."))
+    return redirect(job)
+
+
+@settings_required
+@require_POST
+def import_discard(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    if importing.import_job_discard(job=job):
+        messages.success(request, _("The file was discarded; nothing was imported."))
+        return redirect("orders:import")
+    messages.error(request, _("This file is not waiting to be imported."))
+    return redirect(job)

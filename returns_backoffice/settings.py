@@ -350,6 +350,19 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
+    # Uploaded order files (Settings > Import orders) wait here between the preview and
+    # the import, under unguessable names, readable by this user only, never served. The
+    # web processes and the task worker must see the same place (one host, a shared
+    # volume, or an object-storage backend configured here instead).
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("IMPORT_FILES_DIR", default=str(BASE_DIR / "var" / "imports")),
+            "base_url": "/not-served/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------

@@ -28,12 +28,19 @@ if "PRIVATE_MEDIA_ROOT" not in os.environ:
 
 from returns_backoffice.settings import *  # noqa: F403
 
+# Uploaded order files go to a throwaway directory, removed when the process ends.
+_IMPORTS_DIR = tempfile.mkdtemp(prefix="rb-test-imports-")
+atexit.register(shutil.rmtree, _IMPORTS_DIR, ignore_errors=True)
 # Speed only: hashing with PBKDF2 would make every login in the suite slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Production serves collected, hashed static files; tests never run collectstatic.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "imports": {
+        **STORAGES["imports"],  # noqa: F405
+        "OPTIONS": {**STORAGES["imports"]["OPTIONS"], "location": _IMPORTS_DIR},  # noqa: F405
+    },
 }
 # E-mails are kept in memory for assertions instead of going anywhere.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

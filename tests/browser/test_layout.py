@@ -44,8 +44,45 @@ EXTRA_PAGES = {
             "catalog-entry",
             lambda shop: f"/backoffice/returns/reasons-and-actions/{shop.reasons['Defective'].pk}/",
         ),
+        ("import-orders", lambda shop: "/backoffice/settings/import-orders/"),
+        ("import-job", lambda shop: _import_job().get_absolute_url()),
+        ("import-running", lambda shop: _import_job(running=True).get_absolute_url()),
     ],
 }
+
+
+def _import_job(running=False):
+    """An order file with problems (long messages) and a preview, or one being imported."""
+    from orders.models import ImportJob
+
+    if running:
+        return ImportJob.objects.create(
+            state=ImportJob.State.IMPORTING,
+            original_name="bestellingen-maart-2026-webwinkel-export.csv",
+            lines_total=100000,
+            lines_done=41500,
+        )
+    return ImportJob.objects.create(
+        state=ImportJob.State.INVALID,
+        original_name="bestellingen-maart-2026-webwinkel-export.csv",
+        preview={
+            kind: {"created": 12000, "updated": 340, "unchanged": 98000}
+            for kind in ("orders", "customers", "variants")
+        },
+        errors=[
+            [
+                1048,
+                "customer_email “heel-lang-adres-zonder-spaties@voorbeeld-webwinkel.example” "
+                "is not an e-mail address.",
+            ],
+            [
+                99731,
+                "Order WEB-2026-0001: Returns hold 2 of the line with SKU "
+                "TSHIRT-BLAUW-XXL-ORGANIC: its quantity and shipped quantity cannot be less.",
+            ],
+        ],
+        error_count=2,
+    )
 
 
 def pages_of(role):

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlsplit
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -220,6 +221,10 @@ def _return_request(world):
 _names = iter(range(1, 1_000_000))
 
 
+def _order_file():
+    return SimpleUploadedFile("orders.csv", b"order_number\n", content_type="text/csv")
+
+
 def _catalog_add(world):
     return {"kind": "reason", "reason-name": f"Reason {next(_names)}"}
 
@@ -348,6 +353,32 @@ ROUTES: list[Route] = [
         data=lambda w: {"stock_linked_to_pos": "false"},
     ),
     Route("backoffice/orders/", get=backoffice()),
+    # --- Settings > Import orders (admins)
+    Route(
+        "backoffice/settings/import-orders/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),  # to the uploaded file's page
+        data=lambda w: {"file": _order_file()},
+    ),
+    Route("backoffice/settings/import-orders/example.csv", get=admin_only(), html=False),
+    Route(
+        "backoffice/settings/import-orders/<int:pk>/",
+        get=admin_only(),
+        post=admin_only(METHOD_NOT_ALLOWED),
+        params={"pk": "import_job.pk"},
+    ),
+    Route(
+        "backoffice/settings/import-orders/<int:pk>/confirm/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"pk": "import_job.pk"},
+    ),
+    Route(
+        "backoffice/settings/import-orders/<int:pk>/discard/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"pk": "import_job.pk"},
+    ),
     Route("backoffice/orders/export.csv", get=backoffice(), html=False),
     Route("backoffice/orders/<str:number>/", get=backoffice(), params={"number": "order_a.number"}),
     Route("backoffice/returns/", get=backoffice()),

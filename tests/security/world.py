@@ -26,7 +26,7 @@ from inventory.selectors import inventory_settings
 from inventory.services import stock_receive_initial
 from notifications.models import OutgoingEmail
 from notifications.services import email_deliver, email_queue, email_template_save
-from orders.models import Customer, Order, OrderLine
+from orders.models import Customer, ImportJob, Order, OrderLine
 from returns import selectors as return_selectors
 from returns import services as return_services
 from returns.models import CatalogEntry, Return, ReturnNote
@@ -62,6 +62,7 @@ class World:
     draft_invoice: object = None  # a draft credit invoice on order_a (from return_a)
     issued_invoice: object = None  # an issued one on order_a
     exchange: object = None  # an even exchange on another (approved) return of order_a
+    import_job: object = None  # an uploaded order file waiting for confirmation
     photo_a: object = None  # customer A's photo with return_a
     webhook_endpoint: object = None  # Settings > Webhooks: an endpoint for every event
     webhook_delivery: object = None  # a failed delivery of it (admins can send it again)
@@ -247,6 +248,9 @@ def build_world(text: str = "") -> World:
             user=staff,
         ),
         exchange=_even_exchange(line_a, staff, reason),
+        import_job=ImportJob.objects.create(
+            state=ImportJob.State.READY, original_name="orders.csv", created_by=admin
+        ),
         photo_a=_customer_photo(return_a, customer_a),
         texts=texts,
     )
