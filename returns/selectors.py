@@ -402,28 +402,51 @@ def order_returns(order: Order):
 # --- One return ---------------------------------------------------------------------------
 
 
+# What the return page shows of a return besides its own columns.
+_DETAIL_RELATED = (
+    "order",
+    "customer__user",
+    "reason",
+    "action",
+    "created_by",
+    "assigned_to",
+    "request__reason",
+    "request__action",
+)
+_LINE_RELATED = "order_line__variant__product"
+
+
 def return_detail(*, pk) -> Return:
     try:
-        return Return.objects.select_related(
-            "order",
-            "customer__user",
-            "reason",
-            "action",
-            "created_by",
-            "assigned_to",
-            "request__reason",
-            "request__action",
-        ).get(pk=pk)
+        return Return.objects.select_related(*_DETAIL_RELATED).get(pk=pk)
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
 
 
 def return_lines(rma: Return) -> list[ReturnLine]:
-    return list(
-        ReturnLine.objects.filter(rma=rma)
-        .select_related("order_line__variant__product")
-        .order_by("pk")
-    )
+    return list(ReturnLine.objects.filter(rma=rma).select_related(_LINE_RELATED).order_by("pk"))
+
+
+def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
+    """`return_detail` and `return_lines` in one query (the return page reads both on
+    every request, and its Save once more under the lock): the lines, each joined with the
+    return and what the page shows of it. A return always has lines; one without is read
+    the two-query way."""
+    try:
+        lines = list(
+            ReturnLine.objects.filter(rma_id=int(pk))
+            .select_related(_LINE_RELATED, *(f"rma__{name}" for name in _DETAIL_RELATED))
+            .order_by("pk")
+        )
+    except ValueError:
+        raise ReturnNotFound from None
+    if not lines:
+        rma = return_detail(pk=pk)
+        return rma, return_lines(rma)
+    rma = lines[0].rma
+    for line in lines[1:]:
+        line.rma = rma  # one return object, as return_lines(rma) would give
+    return rma, lines
 
 
 def return_history(rma: Return, *, for_customer: bool = False):

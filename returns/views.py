@@ -155,9 +155,10 @@ def return_bulk(request):
 
 @backoffice_required(perm="returns.view_return")
 def return_detail(request, pk):
-    rma = selectors.return_detail(pk=pk)
+    rma, lines = selectors.return_detail_with_lines(pk=pk)
     can_change = request.user.has_perm("returns.change_return")
-    form = _change_form(request, rma, data=request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = _change_form(request, rma, data=data, lines=lines)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -254,8 +255,8 @@ def receive(request):
 @backoffice_required(perm="returns.change_return")
 def return_receive(request, pk):
     """Receive and inspect: what arrived of each line, its condition and disposition."""
-    rma = selectors.return_detail(pk=pk)
-    change_form = _change_form(request, rma, data=None)
+    rma, lines = selectors.return_detail_with_lines(pk=pk)
+    change_form = _change_form(request, rma, data=None, lines=lines)
     receive_form = ReturnReceiveForm(request.POST, rma=rma, lines=change_form.lines)
     if receive_form.is_valid():
         try:
@@ -307,8 +308,9 @@ def return_assign(request, pk):
     )
 
 
-def _change_form(request, rma: Return, *, data):
-    lines = selectors.return_lines(rma)
+def _change_form(request, rma: Return, *, data, lines=None):
+    if lines is None:
+        lines = selectors.return_lines(rma)
     form = ReturnChangeForm(
         data,
         rma=rma,

@@ -35,7 +35,12 @@ from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotA
 from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnRequest
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
-from .history import history_add_message, history_add_note, history_record, history_write
+from .history import (
+    history_add_message,
+    history_add_note,
+    history_batch,
+    history_record,
+)
 
 Kind = HistoryEntry.Kind
 REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
@@ -297,51 +302,55 @@ def return_change(
         )
         counts_change(counted_before, count_key(new_status, rma.reason_id))
 
-        history = []  # this save's entries, written in one INSERT before the e-mail
-        if new_status != old_status:
-            history_record(
-                rma,
-                Kind.REOPENED if reopening else Kind.STATUS_CHANGED,
-                user,
-                from_status=old_status,
-                to_status=new_status,
-                data={"notify": notify_customer},
-                batch=history,
-            )
-        if changes:
-            history_record(
-                rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)}, batch=history
-            )
-        quantity_changes = [
-            {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
-            for line in lines
-            if new_quantities[line.pk] != line.quantity
-        ]
-        if quantity_changes:
-            history_record(
-                rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes}, batch=history
-            )
-        if workflow.stock_save_relevant(
-            status_changed=new_status != old_status,
-            quantities_changed=bool(quantity_changes),
-            update_stock_changed="update_stock" in changes,
-        ):
-            _reconcile_stock(
-                rma,
-                lines,
-                new_quantities,
-                user=user,
-                pos_linked=pos_linked,
+        # This save's entries, its e-mail's "queued" among them, in one INSERT at the end.
+        with history_batch(rma) as history:
+            if new_status != old_status:
+                history_record(
+                    rma,
+                    Kind.REOPENED if reopening else Kind.STATUS_CHANGED,
+                    user,
+                    from_status=old_status,
+                    to_status=new_status,
+                    data={"notify": notify_customer},
+                    batch=history,
+                )
+            if changes:
+                history_record(
+                    rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)}, batch=history
+                )
+            quantity_changes = [
+                {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
+                for line in lines
+                if new_quantities[line.pk] != line.quantity
+            ]
+            if quantity_changes:
+                history_record(
+                    rma,
+                    Kind.QUANTITY_CHANGED,
+                    user,
+                    data={"lines": quantity_changes},
+                    batch=history,
+                )
+            if workflow.stock_save_relevant(
+                status_changed=new_status != old_status,
+                quantities_changed=bool(quantity_changes),
                 update_stock_changed="update_stock" in changes,
-                history=history,
-            )
-        if staff_note.strip():
-            history_add_note(rma, user, staff_note, batch=history)
-        history_write(history)
-        if workflow.status_email_due(
-            notify=notify_customer, old_status=old_status, new_status=new_status
-        ):
-            queue_status_email(rma)
+            ):
+                _reconcile_stock(
+                    rma,
+                    lines,
+                    new_quantities,
+                    user=user,
+                    pos_linked=pos_linked,
+                    update_stock_changed="update_stock" in changes,
+                    history=history,
+                )
+            if staff_note.strip():
+                history_add_note(rma, user, staff_note, batch=history)
+            if workflow.status_email_due(
+                notify=notify_customer, old_status=old_status, new_status=new_status
+            ):
+                queue_status_email(rma)
         return rma
 
 
