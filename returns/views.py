@@ -66,13 +66,14 @@ def return_list(request):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
+    staff = selectors.assignable_staff()
     return render(
         request,
         "returns/return_list.html",
         {
-            "bulk_form": BulkForm(
-                initial={"filter": request.GET.urlencode()}, staff=selectors.assignable_staff()
-            ),
+            "bulk_form": BulkForm(initial={"filter": request.GET.urlencode()}, staff=staff),
+            # Names the rendered assignee choices (returns_tags.bulk_field_groups).
+            "staff_key": tuple((user.pk, user.get_full_name()) for user in staff),
             "bulk_limit": services.BULK_LIMIT,
             "filter": filterset,
             "page": page,
