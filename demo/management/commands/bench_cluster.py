@@ -47,7 +47,8 @@ class Command(BaseCommand):
     help = (
         "Two gunicorn instances, three RQ workers and the outbox sweep, sharing nothing but "
         "PostgreSQL and Redis; a mixed load (staff browsing, filtering and saving, also the "
-        "same returns at once; customers reading their returns) for --seconds; one worker and "
+        "same returns at once, and reading the API's list; customers reading their returns) "
+        "for --seconds; one worker and "
         "one gunicorn instance killed a third of the way in. Then an audit: stock on hand = "
         "the ledger's sum for every variant, kept counts = a recount, every e-mail queued "
         "during the run delivered exactly once, no 5xx. Needs PostgreSQL and Redis."
@@ -249,6 +250,8 @@ class Load:
             "/backoffice/returns/?sort=oldest",
             "/backoffice/returns/?sort=changed",
         ]
+        # The API (issue 15), read with staff's session as a browser-based client would.
+        self.api = ["/api/v1/returns/", "/api/v1/returns/?status=new"]
         self.pages = [
             f"/backoffice/returns/{pk}/"
             for pk in Return.objects.order_by("-pk").values_list("pk", flat=True)[:200]
@@ -291,6 +294,8 @@ class Load:
                 roll = rng.random()
                 if index % 3 == 2:
                     kind, result = "customer", self.send("customer", "get", "/account/returns/")
+                elif roll < 0.1:
+                    kind, result = "API list", self.send("staff", "get", rng.choice(self.api))
                 elif roll < 0.55:
                     kind, result = "list", self.send("staff", "get", rng.choice(self.lists))
                 elif roll < 0.8:
