@@ -54,6 +54,9 @@ class Page:
     against: str = ""
     every: int = 1
     kind: str = "page"  # "list", "search", "page", "save", "admin", "other"
+    # A streamed download: timed until this many lines have arrived (its first byte is
+    # the BOM, written before any query), then closed.
+    first_lines: int = 0
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -280,6 +283,14 @@ def bench_plan(n: int, rng, *, admin_every: int = 4, project_admin: bool = True)
             kind="other",
         ),
         Page(
+            "returns export (CSV), first 500 rows",
+            "staff",
+            get(["/backoffice/returns/export.csv"] * n),
+            "returns list",
+            kind="other",
+            first_lines=501,
+        ),
+        Page(
             "customer's My returns",
             "customer",
             get(["/account/returns/"] * n),
@@ -386,3 +397,13 @@ def timed(call) -> tuple[float, int]:
         result = call()
         ms = (time.perf_counter() - started) * 1000
     return result, ms, len(captured.captured_queries)
+
+
+def read_lines(chunks, count: int) -> int:
+    """Consume `chunks` (bytes) until `count` lines have arrived; the lines read."""
+    lines = 0
+    for chunk in chunks:
+        lines += chunk.count(b"\n")
+        if lines >= count:
+            break
+    return lines

@@ -22,9 +22,7 @@ def test_the_bulk_form_names_the_staff_as_they_are_now(staff_client, staff):
     assert "Cleo Colleague" in after
     colleague.is_active = False
     colleague.save()
-    assert "Cleo Colleague" not in _assignee_options(
-        staff_client.get("/backoffice/returns/").text
-    )
+    assert "Cleo Colleague" not in _assignee_options(staff_client.get("/backoffice/returns/").text)
 
 
 def test_the_bulk_form_speaks_the_page_s_language(staff_client):
