@@ -280,6 +280,16 @@ class OrderInput(serializers.Serializer):
     )
     payment_method = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
+    # The fields above that order_upsert takes as its `money`.
+    MONEY_FIELDS = (
+        "currency",
+        "shipping_cost",
+        "payment_cost",
+        "costs_vat_rate",
+        "total_paid",
+        "payment_method",
+    )
+
     def validate_lines(self, lines):
         skus = [line["sku"] for line in lines]
         if len(set(skus)) != len(skus):

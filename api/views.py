@@ -458,14 +458,6 @@ class DocsView(SpectacularSwaggerSplitView):
 # --- Orders, customers, products ------------------------------------------------------------
 
 ORDER_PROBLEMS = problems(409, 413, 415, 422)
-MONEY_FIELDS = (
-    "currency",
-    "shipping_cost",
-    "payment_cost",
-    "costs_vat_rate",
-    "total_paid",
-    "payment_method",
-)
 
 
 def order_data(order) -> dict:
@@ -532,7 +524,7 @@ class OrderUpsertView(ApiView):
             lines=[dict(line) for line in data["lines"]],
             placed_at=data.get("placed_at"),
             shipped_at=data.get("shipped_at"),
-            money={key: data[key] for key in MONEY_FIELDS if key in data},
+            money={key: data[key] for key in s.OrderInput.MONEY_FIELDS if key in data},
         )
         return Response(
             s.OrderSerializer(order_data(order)).data,

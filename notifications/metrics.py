@@ -16,7 +16,7 @@ DELIVERIES = Counter(
     ["outcome"],
 )
 
-WAITING_STATES = [state for state in OutgoingEmail.State.values if state != "sent"]
+WAITING_STATES = [s for s in OutgoingEmail.State.values if s != OutgoingEmail.State.SENT]
 
 
 def outbox_metrics():
