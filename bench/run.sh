@@ -48,6 +48,9 @@ SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(
 # Warnings only: the measured clients' logins would otherwise print between the figures.
 export DEBUG=false SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+# No page timed here is a static file: their compressed copies would only cost each
+# collectstatic (this one and bench_cluster's) a minute and a half of CPU.
+export STATIC_COMPRESSED="${STATIC_COMPRESSED:-false}"
 $PY manage.py collectstatic --noinput -v0
 
 # Both runs interleave our pages with a plain Django admin changelist of the same returns
