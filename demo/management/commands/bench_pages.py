@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client, override_settings
 
 from accounts.models import User
@@ -58,7 +60,13 @@ class Command(BaseCommand):
                     response = getattr(client, method)(path, data or {})
                     if page.first_lines and response.streaming:
                         read_lines(response.streaming_content, page.first_lines)
-                        response.close()
+                        # Stop the download (its query too), keeping the connection, as the
+                        # test client does at the end of a stream.
+                        request_finished.disconnect(close_old_connections)
+                        try:
+                            response.close()
+                        finally:
+                            request_finished.connect(close_old_connections)
                     return response
 
                 response, ms, queries = timed(call)
