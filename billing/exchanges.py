@@ -20,6 +20,7 @@ from core.money import format_money
 from inventory.models import StockMovement, Variant
 from inventory.services import StockChange, stock_apply
 from orders.models import Order, OrderLine
+from orders.services import order_sales, sales_tally_add
 from returns.models import Return, ReturnLine
 from returns.workflow import Status as ReturnStatus
 from returns.workflow import allowed_next
@@ -205,6 +206,9 @@ def exchange_create(
                 status=ReturnStatus.REPAIRED,
                 notify_customer=notify_customer,
             )
+        # What the replacement order sold, for the dashboard's return rate: the last
+        # write, the tallies' locks after every other (core.tallies).
+        sales_tally_add(order_sales(replacement))
         return exchange
 
 

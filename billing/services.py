@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
+from core import events
 from core.money import format_money
 from core.services import model_update
 from orders.exceptions import OrderNotFound
@@ -330,6 +331,7 @@ def credit_invoice_mark_refunded(
                 "refunded_at": timezone.now(),
             },
         )
+        events.publish("refund.created", invoice)
         return invoice
 
 

@@ -218,3 +218,29 @@ class OrderLine(models.Model):
     def creditable_amount(self):
         """What may still be credited for this line."""
         return self.line_total - self.credited_amount
+
+
+class SalesTally(models.Model):
+    """Items sold per variant per day, month and year (core.tallies) by the day the order
+    was placed (the shop's days), and how many of them live returns hold (the sum of
+    OrderLine.returned_quantity): the dashboard's return rate over any date range.
+    Kept by orders.services.order_upsert and by the returns services that change what
+    returns hold, in their transactions."""
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    variant_id = models.BigIntegerField()
+    sold = models.BigIntegerField(default=0)
+    held = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sales tally")
+        verbose_name_plural = _("sales tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant_id", "grain", "day"], name="orders_sales_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.variant_id}/{self.grain}/{self.day}: {self.sold}, {self.held}"

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import events
 from core.services import model_update
+from core.tallies import local_day, tally_add, tally_diff, tally_sum
 from inventory.services import variants_ensure
 
 from .exceptions import CustomerConflict, OrderLineHeld
-from .models import Customer, Order, OrderLine
+from .models import Customer, Order, OrderLine, SalesTally
 
 
 def customer_set_language(*, customer: Customer, language: str) -> None:
@@ -99,7 +101,8 @@ PAID_STATUSES = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED
 def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, money):
     buyer = customer_upsert(**customer)
     order = Order.objects.select_for_update(of=("self",)).filter(number=number).first()
-    created = order is None
+    created = changed = order is None
+    sales_before = {} if created else order_sales(order)
     if created:
         if "total_paid" not in money and status in PAID_STATUSES:
             money["total_paid"] = (
@@ -124,7 +127,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
         values = {"customer": buyer, "status": status, "shipped_at": shipped_at, **money}
         if placed_at is not None:
             values["placed_at"] = placed_at
-        model_update(order, values)
+        changed = bool(model_update(order, values))
     variants = variants_ensure(lines=lines)
     current: dict[str, list[OrderLine]] = {}
     for line in OrderLine.objects.filter(order=order).order_by("pk"):
@@ -146,6 +149,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                     field="lines",
                 )
             line.delete()
+            changed = True
     for data in lines:
         found = current.get(data["sku"])
         values = {
@@ -159,6 +163,7 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
             values["vat_rate"] = data["vat_rate"]
         if found is None:
             OrderLine.objects.create(order=order, sku=data["sku"], **values)
+            changed = True
             continue
         line = found[0]
         if min(values["quantity"], values["shipped_quantity"]) < line.returned_quantity:
@@ -179,8 +184,30 @@ def _order_upsert(*, number, customer, status, lines, placed_at, shipped_at, mon
                 % {"credited": line.credited_amount, "sku": data["sku"]},
                 field="lines",
             )
-        model_update(line, values)
+        changed = bool(model_update(line, values)) or changed
+    if changed:
+        # Only a real change is news: the same body again tells nobody.
+        events.publish("order.upserted", order, created=created)
+    # The last write: the tallies' row locks come after every other lock (core.tallies).
+    sales_tally_add(tally_diff(sales_before, order_sales(order)))
     return order, created
+
+
+def order_sales(order: Order) -> dict:
+    """What an order adds to SalesTally: {(placed day, variant id): (sold, held)}."""
+    day = local_day(order.placed_at)
+    sales: dict = {}
+    for variant, quantity, held in OrderLine.objects.filter(order=order).values_list(
+        "variant_id", "quantity", "returned_quantity"
+    ):
+        tally_sum(sales, (day, variant), (quantity, held))
+    return sales
+
+
+def sales_tally_add(deltas: dict) -> None:
+    """Add {(placed day, variant id): (sold, held)} to SalesTally (every grain), in the
+    caller's transaction, as its last write: see core.tallies for the lock order."""
+    tally_add(SalesTally._meta.db_table, ("variant_id",), ("sold", "held"), deltas)
 
 
 def _check_credited_order(order: Order, money: dict) -> None:

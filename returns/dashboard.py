@@ -1,7 +1,9 @@
 """The numbers of the backoffice's dashboard (its home page): what waits, what is late,
-and what came back in a date range. Reads only; each figure is one aggregate query over
-indexed columns (or the kept per-status counts), so the page runs the same number of
-queries however many returns there are.
+and what came back in a date range. Reads only; each figure is one query over the kept
+per-status counts (ReturnCount), the kept tallies per day, month and year (ReturnTally,
+SalesTally: returns.services.tallies) or indexed columns, so the page runs the same
+number of queries, reading about as many rows, however many returns there are and however
+long the range.
 
 Definitions, as the page states them:
 - waiting: returns in a status that is not final, from the kept counts (ReturnCount);
@@ -12,27 +14,30 @@ Definitions, as the page states them:
   share that live returns hold (OrderLine.returned_quantity): one cohort, so never above
   100 %, however returns and orders fall across the range's edges;
 - time to a final status: from creation to the moment a return reached the final status
-  it is in now, for returns that reached it in the range (the median).
+  it is in now, for returns that reached it in the range (the median), counted in whole
+  hours, so within half an hour of the exact median.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import BigIntegerField, Sum
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.tallies import DAY, GRAINS, MONTH, range_q
 from inventory.models import Variant
-from orders.models import OrderLine
+from orders.models import SalesTally
 
 from . import selectors, workflow
-from .models import Return, ReturnLine, Status
+from .models import Return, ReturnTally, Status
 
 COUNT_CAP = selectors.COUNT_CAP
+Kind = ReturnTally.Kind
 # Up to this many days the chart has a column per day; longer ranges, one per month.
 DAYS_PER_DAY_CHART = 92
 TOP_VARIANTS = 10
@@ -74,10 +79,6 @@ class Dashboard:
         return sum(items for _day, _label, _returns, items in self.by_day)
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def dashboard(*, start: date, end: date, now: datetime | None = None) -> Dashboard:
     """Every figure of the dashboard for the days `start` to `end` (both included)."""
     now = now or timezone.now()
@@ -112,32 +113,45 @@ def dashboard(*, start: date, end: date, now: datetime | None = None) -> Dashboa
         for (status, days), count in zip(thresholds.items(), late_counts, strict=True)
     ]
 
-    since, until = _day_start(start), _day_start(end + timedelta(days=1))
-    in_range = Return.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
-    lines_in_range = ReturnLine.objects.filter(
-        rma__created_at__gte=since, rma__created_at__lt=until
-    ).order_by()
     board.monthly = (end - start).days >= DAYS_PER_DAY_CHART
-    board.by_day = _by_period(in_range, lines_in_range, start, end, monthly=board.monthly)
+    board.by_day = _by_period(start, end, monthly=board.monthly)
 
     reasons = selectors.reason_labels()
-    rows = in_range.values("reason_id").annotate(n=Count("pk")).order_by("-n", "reason_id")
     board.by_reason = [
         (
-            reasons.get(row["reason_id"], "")
-            if row["reason_id"]
-            else _("Typed by staff or customer"),
-            row["n"],
+            reasons.get(int(key), "") if key != "0" else _("Typed by staff or customer"),
+            count,
         )
-        for row in rows
+        for key, count, _items in _sums(Kind.REASON, start, end)
     ]
     origins = dict(Return.Origin.choices)
-    rows = in_range.values("origin").annotate(n=Count("pk")).order_by("-n", "origin")
-    board.by_origin = [(str(origins.get(row["origin"], row["origin"])), row["n"]) for row in rows]
+    board.by_origin = [
+        (str(origins.get(key, key)), count) for key, count, _items in _sums(Kind.ORIGIN, start, end)
+    ]
 
-    board.by_variant = _by_variant(lines_in_range, since, until)
-    board.median_hours, board.finished = _median_hours(since, until)
+    board.by_variant = _by_variant(start, end)
+    board.median_hours, board.finished = _median_hours(start, end)
     return board
+
+
+def _tallies(kind: str, start: date, end: date, *, grains=GRAINS):
+    """The rows of ReturnTally of one kind that cover start..end once: index range scans
+    of at most a few dozen periods per key, however long the range (core.tallies)."""
+    return ReturnTally.objects.filter(range_q(start, end, grains=grains), kind=kind).order_by()
+
+
+def _sums(kind: str, start: date, end: date, *, limit: int | None = None):
+    """[(key, returns, items)] of a kind over the range, most returns first."""
+    rows = (
+        _tallies(kind, start, end)
+        .values("key")
+        .annotate(n=Sum("returns"), i=Sum("items"))
+        .filter(n__gt=0)
+        .order_by("-n", "key")
+    )
+    if limit:
+        rows = rows[:limit]
+    return [(row["key"], row["n"], row["i"]) for row in rows]
 
 
 def _capped_counts(querysets) -> list[int]:
@@ -154,21 +168,15 @@ def _capped_counts(querysets) -> list[int]:
         return list(cursor.fetchone())
 
 
-def _by_period(returns, lines, start, end, *, monthly):
-    zone = timezone.get_current_timezone()
-    trunc = TruncMonth if monthly else TruncDate
-    per_return = {
-        _day(row["period"]): row["n"]
-        for row in returns.annotate(period=trunc("created_at", tzinfo=zone))
-        .values("period")
-        .annotate(n=Count("pk"))
-    }
-    per_item = {
-        _day(row["period"]): row["n"]
-        for row in lines.annotate(period=trunc("rma__created_at", tzinfo=zone))
-        .values("period")
-        .annotate(n=Sum("quantity"))
-    }
+def _by_period(start, end, *, monthly):
+    per_return, per_item = {}, {}
+    # Months from the month rows, the partial months at the edges from their days.
+    for day, returns, items in _tallies(
+        Kind.CREATED, start, end, grains=(MONTH, DAY) if monthly else (DAY,)
+    ).values_list("day", "returns", "items"):
+        period = day.replace(day=1) if monthly else day
+        per_return[period] = per_return.get(period, 0) + returns
+        per_item[period] = per_item.get(period, 0) + items
     periods = []
     day = start.replace(day=1) if monthly else start
     while day <= end:
@@ -184,31 +192,24 @@ def _by_period(returns, lines, start, end, *, monthly):
             day,
             formats.date_format(day, label_format),
             per_return.get(day, 0),
-            per_item.get(day, 0) or 0,
+            per_item.get(day, 0),
         )
         for day in periods
     ]
 
 
-def _day(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _by_variant(lines, since, until):
-    rows = list(
-        lines.values("order_line__variant_id")
-        .annotate(returned=Sum("quantity"))
-        .order_by("-returned", "order_line__variant_id")[:TOP_VARIANTS]
-    )
-    ids = [row["order_line__variant_id"] for row in rows]
+def _by_variant(start, end):
+    """The variants most returned (items of returns created in the range), each with the
+    items sold in orders placed in the range and the share of those that live returns
+    hold (the cohort's return rate)."""
+    rows = [(int(key), items) for key, _returns, items in _variant_sums(start, end)]
+    ids = [pk for pk, _items in rows]
     cohort = {
         row["variant_id"]: (row["sold"], row["held"])
-        for row in OrderLine.objects.filter(
-            variant_id__in=ids, order__placed_at__gte=since, order__placed_at__lt=until
-        )
+        for row in SalesTally.objects.filter(range_q(start, end), variant_id__in=ids)
         .order_by()
         .values("variant_id")
-        .annotate(sold=Sum("quantity"), held=Sum("returned_quantity"))
+        .annotate(sold=Sum("sold"), held=Sum("held"))
     }
     names = {
         variant.pk: str(variant)
@@ -217,12 +218,23 @@ def _by_variant(lines, since, until):
     return [
         (
             names.get(pk, ""),
-            row["returned"],
+            returned,
             cohort.get(pk, (0, 0))[0],
             return_rate(cohort.get(pk, (0, 0))[1], cohort.get(pk, (0, 0))[0]),
         )
-        for pk, row in zip(ids, rows, strict=True)
+        for pk, returned in rows
     ]
+
+
+def _variant_sums(start, end):
+    rows = (
+        _tallies(Kind.VARIANT, start, end)
+        .values("key")
+        .annotate(i=Sum("items"))
+        .filter(i__gt=0)
+        .order_by("-i", Cast("key", BigIntegerField()))[:TOP_VARIANTS]
+    )
+    return [(row["key"], 0, row["i"]) for row in rows]
 
 
 def return_rate(returned: int, sold: int) -> Decimal | None:
@@ -233,21 +245,16 @@ def return_rate(returned: int, sold: int) -> Decimal | None:
     return (Decimal(returned) * 100 / Decimal(sold)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def _median_hours(since, until) -> tuple[float | None, int]:
-    finished = Return.objects.filter(
-        status__in=workflow.FINAL_STATUSES,
-        status_changed_at__gte=since,
-        status_changed_at__lt=until,
-    ).annotate(
-        took=ExpressionWrapper(
-            F("status_changed_at") - F("created_at"), output_field=DurationField()
-        )
-    )
-    count = finished.count()
+def _median_hours(start, end) -> tuple[float | None, int]:
+    """The median of the whole hours from creation to a final status (the tallies' buckets,
+    each read as its middle: within half an hour of the exact median), and over how many."""
+    buckets = sorted((int(key), count) for key, count, _items in _sums(Kind.FINAL, start, end))
+    count = sum(n for _key, n in buckets)
     if not count:
         return None, 0
-    middle = list(
-        finished.order_by("took").values_list("took", flat=True)[(count - 1) // 2 : count // 2 + 1]
-    )
-    seconds = sum(took.total_seconds() for took in middle) / len(middle)
-    return seconds / 3600, count
+    wanted = {(count - 1) // 2, count // 2}  # the middle one, or the middle two
+    middle, seen = [], 0
+    for hours, n in buckets:
+        middle += [hours + 0.5] * len({i for i in wanted if seen <= i < seen + n})
+        seen += n
+    return sum(middle) / len(middle), count

@@ -53,3 +53,15 @@ class ReturnNotFound(NotFound):
 
 class CatalogEntryNotFound(NotFound):
     pass
+
+
+class InvalidPhoto(ReturnError):
+    """A file that is not an acceptable photo (returns.photos says why), or one too many."""
+
+
+class PhotoRequired(ReturnError):
+    """The customer's reason needs a photo (Settings > Account & service)."""
+
+
+class PhotoNotFound(NotFound):
+    pass

@@ -10,7 +10,9 @@ from django.utils.translation import ngettext
 from core.languages import language_name
 
 from . import workflow
+from .exceptions import InvalidPhoto
 from .models import CatalogEntry, Return, ReturnSettings, Status
+from .photos import MAX_BYTES, MAX_PHOTOS, process_photo, too_many
 from .workflow import LATE_FIELDS, MAX_LATE_DAYS, Choice
 
 TEXT_LIMIT = 5000
@@ -41,6 +43,57 @@ class CatalogEntryField(forms.TypedChoiceField):
 
     def prepare_value(self, value):
         return str(value.pk) if isinstance(value, CatalogEntry) else value
+
+
+class PhotosInput(forms.FileInput):
+    """<input type=file multiple accept="image/*">: phones offer the camera and the
+    gallery. The accept list is a hint to the browser; the content decides (returns.photos)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/*", **(attrs or {})})
+
+
+class PhotosField(forms.Field):
+    """Photos sent with a form: each checked by its content and re-encoded
+    (returns.photos.process_photo); cleans to a list of ProcessedPhoto. Every refused file
+    is named in the errors, each with its reason."""
+
+    widget = PhotosInput
+
+    def __init__(self, *, max_count: int = MAX_PHOTOS, **kwargs):
+        self.max_count = max_count
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        files = [item for item in (data or []) if item is not None]
+        if not isinstance(data, (list, tuple)) and data:
+            files = [data]
+        if len(files) > self.max_count:
+            raise forms.ValidationError(too_many(self.max_count).message)
+        processed, errors = [], []
+        for upload in files:
+            try:
+                processed.append(process_photo(upload))
+            except InvalidPhoto as error:
+                errors.append(error.message)
+        if errors:
+            raise forms.ValidationError(errors)
+        return processed
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+def photos_help(max_count: int):
+    return ngettext(
+        "At most %(count)s photo (JPEG, PNG, WebP or HEIC), each at most %(mb)s MB.",
+        "At most %(count)s photos (JPEG, PNG, WebP or HEIC), each at most %(mb)s MB.",
+        max_count,
+    ) % {"count": max_count, "mb": MAX_BYTES // (1024 * 1024)}
 
 
 class ReturnChoicesForm(forms.Form):
@@ -294,11 +347,26 @@ class ReturnRequestForm(ReturnChoicesForm):
         required=False,
         help_text=_("Anything else the shop should know."),
     )
+    photos = PhotosField(label=_("Photos"))
     token = RequestTokenField()
 
-    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
+    def __init__(
+        self,
+        *args,
+        order_lines,
+        returnable: dict[int, int],
+        photo_reasons: list[CatalogEntry] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["action_text"].label = _("…or type what you would like us to do")
+        help_text = photos_help(MAX_PHOTOS)
+        if photo_reasons:
+            needed = _("We need at least one photo for these reasons: %(reasons)s.") % {
+                "reasons": ", ".join(entry.label for entry in photo_reasons)
+            }
+            help_text = f"{help_text} {needed}"
+        self.fields["photos"].help_text = help_text
         line_fields = {}
         for line in order_lines:
             available = returnable.get(line.pk, 0)
@@ -397,8 +465,10 @@ class ReturnSettingsForm(forms.ModelForm):
             "late_new_days",
             "late_in_progress_days",
             "late_approved_days",
+            "photo_required_reasons",
         ]
         widgets = {
+            "photo_required_reasons": forms.CheckboxSelectMultiple,
             "return_window_days": forms.NumberInput(
                 attrs={"min": 0, "max": workflow.MAX_RETURN_WINDOW_DAYS}
             ),
@@ -407,6 +477,14 @@ class ReturnSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        reasons = self.fields["photo_required_reasons"]
+        reasons.queryset = CatalogEntry.objects.filter(
+            kind=CatalogEntry.Kind.REASON, active=True, visible_to_customers=True
+        ).order_by("position", "name", "pk")
+        reasons.help_text = _(
+            "A customer who chooses one of these reasons must add at least one photo to "
+            "their request."
+        )
         for name in LATE_FIELDS.values():
             self.fields[name].required = False
             self.fields[name].widget.attrs.update(min=0, max=MAX_LATE_DAYS)
@@ -439,6 +517,7 @@ class ReturnSettingsForm(forms.ModelForm):
             "return_instructions": {
                 code: data[f"instructions_{code}"] for code, _name in settings.LANGUAGES
             },
+            "photo_required_reasons": list(data["photo_required_reasons"]),
         }
 
 
@@ -498,6 +577,24 @@ class ReturnReceiveForm(forms.Form):
         return receipts
 
 
+class InspectionPhotosForm(forms.Form):
+    """Inspection photos on the return page: for the whole return or one of its lines."""
+
+    line = forms.TypedChoiceField(label=_("Of"), coerce=int, empty_value=None, required=False)
+    photos = PhotosField(label=_("Photos"), required=True)
+
+    def __init__(self, *args, lines, max_count: int, **kwargs):
+        kwargs.setdefault("auto_id", "photo_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("The whole return"))] + [
+            (line.pk, _line_label(line.order_line)) for line in lines
+        ]
+        photos = self.fields["photos"]
+        photos.max_count = max_count
+        photos.help_text = photos_help(max_count)
+        photos.error_messages["required"] = _("Choose at least one photo.")
+
+
 class AssignForm(forms.Form):
     """Who handles the return: a member of the staff, or nobody."""
 
@@ -516,10 +613,11 @@ class AssignForm(forms.Form):
 
 class BulkForm(forms.Form):
     """The returns list's bulk actions: the chosen returns (or all that match the list's
-    filter) to one status, or to one person. Which of the two is the button pressed."""
+    filter) to one status, or to one person, or their slips printed. Which is the button
+    pressed."""
 
     SELECTED, MATCHING = "selected", "matching"
-    STATUS, ASSIGN = "status", "assign"
+    STATUS, ASSIGN, SLIPS = "status", "assign", "slips"
 
     scope = forms.ChoiceField(
         label=_("Apply to"),
@@ -538,7 +636,7 @@ class BulkForm(forms.Form):
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
     action = forms.ChoiceField(
-        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN)], widget=forms.HiddenInput
+        choices=[(STATUS, STATUS), (ASSIGN, ASSIGN), (SLIPS, SLIPS)], widget=forms.HiddenInput
     )
     # The list's query string, for "every return in this list" and the way back.
     filter = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import HistoryEntry, Return, Status
 from .workflow import CUSTOMER_HISTORY_KINDS, Condition, Disposition
@@ -173,6 +174,20 @@ def _received(entry):
     return _("Received and inspected"), details, "history--stock"
 
 
+def _photos_added(entry):
+    count = entry.data.get("count", 0)
+    if entry.data.get("kind") == "customer":
+        title = ngettext(
+            "%(count)s photo from the customer", "%(count)s photos from the customer", count
+        )
+    else:
+        title = ngettext(
+            "%(count)s inspection photo added", "%(count)s inspection photos added", count
+        )
+    sku = entry.data.get("sku")
+    return title % {"count": count}, [sku] if sku else [], ""
+
+
 def _choice_label(choices, code: str) -> str:
     return str(choices(code).label) if code in choices.values else code
 
@@ -210,6 +225,7 @@ WORDING = {
     HistoryEntry.Kind.ASSIGNED: _assigned,
     HistoryEntry.Kind.STOCK_MOVED: _stock,
     HistoryEntry.Kind.RECEIVED: _received,
+    HistoryEntry.Kind.PHOTOS_ADDED: _photos_added,
     HistoryEntry.Kind.EMAIL_QUEUED: _email,
     HistoryEntry.Kind.EMAIL_SENT: _email,
     HistoryEntry.Kind.EMAIL_RETRY: _email,

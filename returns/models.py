@@ -1,4 +1,7 @@
+import secrets
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -410,6 +413,7 @@ class HistoryEntry(AppendOnlyModel):
         ASSIGNED = "assigned", _("Assigned")
         STOCK_MOVED = "stock_moved", _("Stock moved")
         RECEIVED = "received", _("Received and inspected")
+        PHOTOS_ADDED = "photos_added", _("Photos added")
         EMAIL_QUEUED = "email_queued", _("E-mail queued")
         EMAIL_SENT = "email_sent", _("E-mail sent")
         EMAIL_RETRY = "email_retry", _("E-mail delivery failed, retrying")
@@ -497,6 +501,15 @@ class ReturnSettings(models.Model):
         validators=[MaxValueValidator(MAX_LATE_DAYS)],
     )
 
+    # A customer giving one of these reasons must attach at least one photo to the request.
+    photo_required_reasons = models.ManyToManyField(
+        CatalogEntry,
+        verbose_name=_("Require a photo for these reasons"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": CatalogEntry.Kind.REASON},
+    )
+
     class Meta:
         verbose_name = _("account & service settings")
         verbose_name_plural = _("account & service settings")
@@ -535,3 +548,109 @@ class ReturnCount(models.Model):
 
     def __str__(self):
         return f"{self.status}/{self.reason_key}: {self.count}"
+
+
+class ReturnTally(models.Model):
+    """Returns and items per day, month and year (core.tallies), by one of several kinds,
+    kept by returns.services in the same transaction as the returns themselves, so the
+    dashboard sums a few hundred rows for any date range instead of reading the returns.
+
+    - created: returns created on the day (key ""), with their items;
+    - reason: the same by reason (key: the catalog entry's id, "0" for a typed reason);
+    - origin: the same by origin (key: customer, staff);
+    - variant: items of returns created on the day by variant (key: the variant's id);
+    - final: returns in a final status that reached it on the day (by status_changed_at),
+      by whole hours from creation (key: the hours), for the median time to a final status.
+    Days are the shop's (settings.TIME_ZONE). Rebuilt by `manage.py recount_tallies`.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        REASON = "reason", _("Return reason")
+        ORIGIN = "origin", _("Origin")
+        VARIANT = "variant", _("Variant")
+        FINAL = "final", _("Final status reached")
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=32, blank=True)
+    returns = models.BigIntegerField(default=0)
+    items = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("return tally")
+        verbose_name_plural = _("return tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "grain", "day", "key"], name="returns_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}/{self.grain}/{self.day}/{self.key}: {self.returns}, {self.items}"
+
+
+def photo_storage():
+    """The private storage of photos (settings.STORAGES["photos"]): never under
+    STATIC_ROOT, never served by a public URL; only returns.views hands them out."""
+    return storages["photos"]
+
+
+def photo_name(suffix: str = "jpg") -> str:
+    """An unguessable name: 32 random bytes, nothing about the return or the customer."""
+    return f"returns/{secrets.token_urlsafe(32)}.{suffix}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo kept as evidence: one the customer attached to their request (shown to
+    them and to staff), or one staff took while inspecting a line (staff only).
+
+    The files are the re-encoded images of returns.photos (JPEG, no metadata) in the
+    private photo storage under random names; the rows are written by
+    returns.services.photos, which records them in the history."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer's photo")
+        INSPECTION = "inspection", _("Inspection photo")
+
+    rma = models.ForeignKey(
+        Return, verbose_name=_("return"), on_delete=models.PROTECT, related_name="photos"
+    )
+    line = models.ForeignKey(
+        ReturnLine,
+        verbose_name=_("return line"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("photo"), storage=photo_storage, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), storage=photo_storage, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["rma_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["customer", "inspection"]),
+                name="returns_photo_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{format_number(self.rma_id)} · {self.get_kind_display()}"

@@ -21,13 +21,14 @@ from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
 
 from . import workflow
-from .exceptions import CatalogEntryNotFound, ReturnNotFound
+from .exceptions import CatalogEntryNotFound, PhotoNotFound, ReturnNotFound
 from .models import (
     CatalogEntry,
     HistoryEntry,
     Return,
     ReturnCount,
     ReturnLine,
+    ReturnPhoto,
     ReturnRequest,
     ReturnSettings,
     Status,
@@ -41,6 +42,14 @@ def return_settings() -> ReturnSettings:
     """The saved settings, or the defaults while nobody has saved any. A read, never a
     write: every customer page asks, so it must cost one query and no transaction."""
     return ReturnSettings.objects.filter(pk=1).first() or ReturnSettings(pk=1)
+
+
+def photo_required_reasons() -> set[int]:
+    """The reasons (catalog entry ids) for which a customer's request needs a photo."""
+    through = ReturnSettings.photo_required_reasons.through
+    return set(
+        through.objects.filter(returnsettings_id=1).values_list("catalogentry_id", flat=True)
+    )
 
 
 # --- May the customer return this order? (SPEC §5) -------------------------------------
@@ -417,10 +426,47 @@ _LINE_RELATED = "order_line__variant__product"
 
 
 def return_detail(*, pk) -> Return:
+    """One return with what its page shows; `has_photos` says whether return_photos has
+    anything to read (most returns have none: the page then spares that query)."""
     try:
-        return Return.objects.select_related(*_DETAIL_RELATED).get(pk=pk)
+        return (
+            Return.objects.annotate(
+                has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("pk")))
+            )
+            .select_related(*_DETAIL_RELATED)
+            .get(pk=pk)
+        )
     except (Return.DoesNotExist, ValueError):
         raise ReturnNotFound from None
+
+
+def slip_returns(ids) -> tuple[list[Return], list[tuple[str, str]]]:
+    """The returns among `ids` whose slips can be printed, in key order, each read as
+    return_detail reads it, and the others with why not ([(return number, reason)]): one
+    that does not exist, and one that is finished (no parcel is on its way any more)."""
+    ids = sorted({int(pk) for pk in ids})
+    found = {
+        rma.pk: rma
+        for rma in Return.objects.select_related(
+            "order", "customer__user", "reason", "action", "request__reason", "request__action"
+        ).filter(pk__in=ids)
+    }
+    printable, refused = [], []
+    for pk in ids:
+        rma = found.get(pk)
+        if rma is None:
+            refused.append((format_number(pk), _("There is no such return.")))
+        elif workflow.is_final(rma.status):
+            refused.append(
+                (
+                    rma.number,
+                    _("It is “%(status)s”: no parcel is on its way any more.")
+                    % {"status": Status(rma.status).label},
+                )
+            )
+        else:
+            printable.append(rma)
+    return printable, refused
 
 
 def return_lines(rma: Return) -> list[ReturnLine]:
@@ -435,6 +481,7 @@ def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
     try:
         lines = list(
             ReturnLine.objects.filter(rma_id=int(pk))
+            .annotate(rma_has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("rma_id"))))
             .select_related(_LINE_RELATED, *(f"rma__{name}" for name in _DETAIL_RELATED))
             .order_by("pk")
         )
@@ -444,6 +491,7 @@ def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
         rma = return_detail(pk=pk)
         return rma, return_lines(rma)
     rma = lines[0].rma
+    rma.has_photos = lines[0].rma_has_photos  # as return_detail annotates it
     for line in lines[1:]:
         line.rma = rma  # one return object, as return_lines(rma) would give
     return rma, lines
@@ -682,3 +730,36 @@ def receive_matches(text: str) -> ReceiveMatches:
 
 # An order has a handful of returns; the list shows at most this many.
 RECEIVE_MATCHES = 50
+
+
+# --- Photos -------------------------------------------------------------------------------
+
+
+def return_photos(rma: Return, *, for_customer: bool = False) -> list[ReturnPhoto]:
+    """The return's photos, oldest first. The customer sees only the photos they sent with
+    their request: inspection photos are the shop's (SPEC §11)."""
+    if getattr(rma, "has_photos", True) is False:
+        return []
+    photos = ReturnPhoto.objects.filter(rma=rma).select_related("line__order_line", "uploaded_by")
+    if for_customer:
+        photos = photos.filter(kind=ReturnPhoto.Kind.CUSTOMER).select_related(None)
+    return list(photos.order_by("pk"))
+
+
+def return_photo(*, rma_pk, pk) -> ReturnPhoto:
+    """A photo of this return, for staff."""
+    try:
+        return ReturnPhoto.objects.only("file", "thumbnail", "rma_id").get(pk=pk, rma_id=rma_pk)
+    except (ReturnPhoto.DoesNotExist, ValueError):
+        raise PhotoNotFound from None
+
+
+def customer_photo(*, customer: Customer, rma_pk, pk) -> ReturnPhoto:
+    """A photo the customer sent with one of their own requests; anything else (another
+    customer's, an inspection photo, an id that does not exist) is PhotoNotFound, a 404."""
+    try:
+        return ReturnPhoto.objects.only("file", "thumbnail", "rma_id").get(
+            pk=pk, rma_id=rma_pk, rma__customer=customer, kind=ReturnPhoto.Kind.CUSTOMER
+        )
+    except (ReturnPhoto.DoesNotExist, ValueError):
+        raise PhotoNotFound from None

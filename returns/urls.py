@@ -7,11 +7,24 @@ app_name = "returns"
 urlpatterns = [
     path("backoffice/returns/", views.return_list, name="list"),
     path("backoffice/returns/bulk/", views.return_bulk, name="bulk"),
+    path("backoffice/returns/slips.pdf", views.return_slips, name="slips"),
     path("backoffice/returns/export.csv", views.return_export, name="export"),
     path("backoffice/returns/<int:pk>/", views.return_detail, name="detail"),
     path("backoffice/returns/<int:pk>/message/", views.return_message, name="message"),
     path("backoffice/returns/<int:pk>/receive/", views.return_receive, name="receive-lines"),
     path("backoffice/returns/<int:pk>/slip.pdf", views.return_slip, name="slip"),
+    path("backoffice/returns/<int:pk>/photos/", views.return_photos_add, name="photos-add"),
+    path(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        views.return_photo,
+        name="photo",
+    ),
+    path(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        views.return_photo,
+        {"size": "thumb"},
+        name="photo-thumb",
+    ),
     path("backoffice/receive/", views.receive, name="receive"),
     path("backoffice/returns/<int:pk>/assign/", views.return_assign, name="assign"),
     path("backoffice/orders/<str:number>/create-return/", views.return_create, name="create"),
@@ -40,4 +53,15 @@ urlpatterns = [
     path("account/returns/", views.account_return_list, name="account-list"),
     path("account/returns/<int:pk>/", views.account_return_detail, name="account-detail"),
     path("account/returns/<int:pk>/slip.pdf", views.account_return_slip, name="account-slip"),
+    path(
+        "account/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        views.account_return_photo,
+        name="account-photo",
+    ),
+    path(
+        "account/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        views.account_return_photo,
+        {"size": "thumb"},
+        name="account-photo-thumb",
+    ),
 ]

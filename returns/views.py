@@ -2,13 +2,14 @@
 through selectors, write through services, turn domain errors into messages on the form."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import backoffice_required, settings_required
@@ -33,6 +34,7 @@ from .forms import (
     AssignForm,
     BulkForm,
     CatalogEntryForm,
+    InspectionPhotosForm,
     ReturnChangeForm,
     ReturnCreateForm,
     ReturnMessageForm,
@@ -40,10 +42,11 @@ from .forms import (
     ReturnRequestForm,
     ReturnSettingsForm,
 )
-from .models import CatalogEntry, Return, Status
+from .models import CatalogEntry, Return, Status, format_number
 from .signals import return_page_panels
 
 PAGE_SIZE = 50
+PHOTO_CONTENT_TYPE = "image/jpeg"  # what returns.photos writes
 ACCOUNT_PAGE_SIZE = 20
 
 
@@ -75,6 +78,7 @@ def return_list(request):
             # Names the rendered assignee choices (returns_tags.bulk_field_groups).
             "staff_key": tuple((user.pk, user.get_full_name()) for user in staff),
             "bulk_limit": services.BULK_LIMIT,
+            "slips_limit": slip.SLIPS_LIMIT,
             "filter": filterset,
             "page": page,
             "reason_labels": selectors.reason_labels(),
@@ -131,6 +135,8 @@ def return_bulk(request):
             % {"limit": services.BULK_LIMIT},
         )
         return redirect(back)
+    if data["action"] == BulkForm.SLIPS:
+        return _bulk_slips(request, ids, back)
     if data["action"] == BulkForm.STATUS:
         result = services.returns_bulk_change_status(
             ids=ids,
@@ -152,6 +158,61 @@ def return_bulk(request):
         "returns/bulk_result.html",
         {"result": result, "done": done, "back": back, "section": "returns"},
     )
+
+
+def _bulk_slips(request, ids, back):
+    """Print slips: one PDF of every printable return's slip, straight away; when some
+    are refused, a page that lists them with the PDF of the others to download."""
+    if len(ids) > slip.SLIPS_LIMIT:
+        messages.error(
+            request,
+            _("Slips are printed for at most %(limit)s returns at once; narrow the list down.")
+            % {"limit": slip.SLIPS_LIMIT},
+        )
+        return redirect(back)
+    printable, refused = selectors.slip_returns(ids)
+    if printable and not refused:
+        return _slips_response(printable)
+    query = QueryDict(mutable=True)
+    query.setlist("ids", [str(rma.pk) for rma in printable])
+    return render(
+        request,
+        "returns/bulk_result.html",
+        {
+            "result": services.BulkResult(
+                changed=[rma.number for rma in printable], refused=refused
+            ),
+            "done": _("Print return slips"),
+            "slips_url": reverse("returns:slips") + "?" + query.urlencode() if printable else "",
+            "slips": True,
+            "back": back,
+            "section": "returns",
+        },
+    )
+
+
+@require_GET
+@backoffice_required(perm="returns.view_return")
+def return_slips(request):
+    """The slips of the returns `ids` (at most slip.SLIPS_LIMIT) in one PDF, a page each:
+    what the bulk action's page links to when it refused some. Returns that cannot have
+    a slip are left out, as that page said."""
+    values = request.GET.getlist("ids")[: slip.SLIPS_LIMIT + 1]
+    if (
+        not values
+        or len(values) > slip.SLIPS_LIMIT
+        or not all(value.isdecimal() and len(value) <= 18 for value in values)
+    ):
+        raise BadRequest("ids")
+    printable, _refused = selectors.slip_returns([int(value) for value in values])
+    if not printable:
+        raise Http404
+    return _slips_response(printable)
+
+
+def _slips_response(returns):
+    name = f"return-slips-{timezone.localdate().isoformat()}.pdf"
+    return _slip_response(slip.return_slips(returns, filename=name))
 
 
 @backoffice_required(perm="returns.view_return")
@@ -282,6 +343,67 @@ def return_receive(request, pk):
 
 @require_POST
 @backoffice_required(perm="returns.change_return")
+def return_photos_add(request, pk):
+    """Add inspection photos to the return or one of its lines (staff only ever see them)."""
+    rma = selectors.return_detail(pk=pk)
+    change_form = _change_form(request, rma, data=None)
+    photos_form = _photos_form(request, change_form.lines)
+    if photos_form.is_valid():
+        try:
+            added = services.return_photos_add(
+                rma=rma,
+                user=request.user,
+                photos=photos_form.cleaned_data["photos"],
+                line_id=photos_form.cleaned_data["line"],
+            )
+        except ReturnError as error:
+            photos_form.add_error(
+                error.field if error.field in photos_form.fields else None, error.message
+            )
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)s photo added.", "%(count)s photos added.", len(added))
+                % {"count": len(added)},
+            )
+            return redirect(f"{rma.get_absolute_url()}#photos-title")
+    return _detail_page(request, rma, change_form, photos_form=photos_form)
+
+
+def _photos_form(request, lines):
+    return InspectionPhotosForm(
+        request.POST if request else None,
+        request.FILES if request else None,
+        lines=lines,
+        max_count=services.MAX_INSPECTION_PHOTOS,
+    )
+
+
+@require_GET
+@backoffice_required(perm="returns.view_return")
+def return_photo(request, pk, photo_pk, size="full"):
+    """A photo of the return, for staff: every photo, the customer's and the inspection's."""
+    return _photo_response(selectors.return_photo(rma_pk=pk, pk=photo_pk), size)
+
+
+def _photo_response(photo, size: str) -> FileResponse:
+    """The file from the private storage, for this reader's browser only."""
+    field = photo.thumbnail if size == "thumb" else photo.file
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=PHOTO_CONTENT_TYPE)
+    name = f"{format_number(photo.rma_id)}-{photo.pk}{'-thumb' if size == 'thumb' else ''}.jpg"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    # Shown to one logged-in reader: never kept by a shared cache.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@backoffice_required(perm="returns.change_return")
 def return_assign(request, pk):
     """Assign the return to a member of the staff (or to nobody)."""
     rma = selectors.return_detail(pk=pk)
@@ -333,6 +455,7 @@ def _detail_page(
     message_form=None,
     assign_form=None,
     receive_form=None,
+    photos_form=None,
 ):
     panels = [
         html
@@ -349,6 +472,8 @@ def _detail_page(
             "request_view": selectors.request_view(rma, form.lines),
             "message_form": message_form or ReturnMessageForm(),
             "receive_form": receive_form or ReturnReceiveForm(rma=rma, lines=form.lines),
+            "photos": selectors.return_photos(rma),
+            "photos_form": photos_form or _photos_form(None, form.lines),
             "assign_form": assign_form
             or AssignForm(
                 initial={"assignee": rma.assigned_to_id}, staff=selectors.assignable_staff()
@@ -522,11 +647,15 @@ def account_request(request, number):
     eligibility = selectors.return_eligibility(order, lines=order_lines)
     if not eligibility.eligible:
         return _refused(request, order, eligibility.reason)
+    catalog = selectors.customer_catalog()
+    photo_reasons = selectors.photo_required_reasons()
     form = ReturnRequestForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         order_lines=order_lines,
         returnable=eligibility.returnable,
-        catalog=selectors.customer_catalog(),
+        catalog=catalog,
+        photo_reasons=[entry for entry in catalog if entry.pk in photo_reasons],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -538,6 +667,7 @@ def account_request(request, number):
                 action=form.choice("action"),
                 comment=form.cleaned_data["comment"],
                 token=form.cleaned_data["token"],
+                photos=form.cleaned_data["photos"],
             )
         except ReturnsNotAllowed as error:
             return _refused(request, order, error.message)
@@ -555,6 +685,9 @@ def account_request(request, number):
                 % {"number": rma.number},
             )
             return redirect("returns:account-detail", rma.pk)
+    if form.is_bound and form.errors and request.FILES:
+        # A browser never sends files again: say so, rather than let them vanish.
+        messages.warning(request, _("Please choose your photos again."))
     return render(
         request,
         "returns/account_request.html",
@@ -598,6 +731,14 @@ def account_return_slip(request, pk):
     return _slip_response(slip.return_slip(rma))
 
 
+@require_GET
+@customer_required
+def account_return_photo(request, pk, photo_pk, size="full"):
+    """A photo the customer sent with their request; any other photo is a 404."""
+    photo = selectors.customer_photo(customer=request.customer, rma_pk=pk, pk=photo_pk)
+    return _photo_response(photo, size)
+
+
 @customer_required
 def account_return_detail(request, pk):
     rma = selectors.customer_return(customer=request.customer, pk=pk)
@@ -607,6 +748,7 @@ def account_return_detail(request, pk):
         {
             "rma": rma,
             "view": selectors.customer_view(rma, selectors.return_lines(rma)),
+            "photos": selectors.return_photos(rma, for_customer=True),
             "history": history.history_lines(
                 selectors.return_history(rma, for_customer=True), for_customer=True
             ),

@@ -13,7 +13,8 @@ offer only what the services will accept. A rule that changes changes here.
 - eligibility of a customer's request (§5): `decide_eligibility`;
 - when the customer gets an e-mail about a save: `status_email_due`;
 - what a customer may see of a return (§5, §11): `customer_choice`, `CUSTOMER_HISTORY_KINDS`;
-- the bounds of the settings: `MAX_RETURN_WINDOW_DAYS`.
+- the bounds of the settings: `MAX_RETURN_WINDOW_DAYS`;
+- a photo for the reasons that require one: `check_photo_required`.
 """
 
 from dataclasses import dataclass, field
@@ -26,7 +27,12 @@ from django.utils.translation import gettext_lazy
 
 from orders.models import Order
 
-from .exceptions import InvalidReturnInput, InvalidTransition, QuantityNotReturnable
+from .exceptions import (
+    InvalidReturnInput,
+    InvalidTransition,
+    PhotoRequired,
+    QuantityNotReturnable,
+)
 
 # --- Statuses and the transition table (SPEC §2.3) ------------------------------------
 
@@ -298,6 +304,21 @@ def check_customer_choice(choice: Choice, *, field: str) -> None:
     """Customers choose only among entries the shop shows them (or type their own)."""
     if choice.entry is not None and not choice.entry.visible_to_customers:
         raise InvalidReturnInput(_("Choose an entry from the list."), field=field)
+
+
+# --- Photos --------------------------------------------------------------------------------
+
+PHOTO_REQUIRED = gettext_lazy(
+    "For this reason we need a photo: add at least one photo of the item to your request."
+)
+
+
+def check_photo_required(choice: Choice, *, photos: int, required: set[int]) -> None:
+    """Settings > Account & service may require a photo for some reasons: a customer's
+    request giving one of them (`required`, catalog entry ids) needs at least one photo.
+    A typed reason is not in the catalog and needs none."""
+    if choice.entry is not None and choice.entry.pk in required and photos < 1:
+        raise PhotoRequired(PHOTO_REQUIRED, field="photos")
 
 
 # --- May a customer request a return? (SPEC §5) -----------------------------------------

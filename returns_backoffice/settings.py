@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "returns",
     "billing",
     "api",
+    "webhooks",
     "demo",
 ]
 
@@ -330,8 +331,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic writes gzip and Brotli copies of every file for WhiteNoise (a minute of CPU);
 # STATIC_COMPRESSED=false leaves them out (the CI's cluster proof: the same pages, bigger).
 STATIC_COMPRESSED = env.bool("STATIC_COMPRESSED", default=True)
+# Photos customers and staff attach to returns: private files, outside STATIC_ROOT and
+# never served by WhiteNoise or a web server, only by the views that check who asks
+# (returns.views). A folder by default; any Django storage backend (e.g. an S3-compatible
+# bucket with django-storages) through PHOTOS_STORAGE_BACKEND and its options as JSON.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+_photos_backend = env.str("PHOTOS_STORAGE_BACKEND", default="core.storage.PrivateFileSystemStorage")
+_photos_options = env.json("PHOTOS_STORAGE_OPTIONS", default={})
+if _photos_backend == "core.storage.PrivateFileSystemStorage":
+    _photos_options = {"location": str(PRIVATE_MEDIA_ROOT), **_photos_options}
+# No form takes more than 10 files (5 photos with a request, 10 inspection photos at a
+# time): a request with more is refused (400) before any of them is written to disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "photos": {"BACKEND": _photos_backend, "OPTIONS": _photos_options},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -393,6 +407,16 @@ EMAIL_RETRY_DELAYS = env.list(
 # one queued and overdue by longer than this lost its task.
 OUTBOX_STUCK_AFTER = env.int("OUTBOX_STUCK_AFTER", default=900)
 OUTBOX_LOST_AFTER = env.int("OUTBOX_LOST_AFTER", default=300)
+
+# --- Webhooks (README, "Webhooks") ----------------------------------------------------
+# Endpoints at loopback, private, link-local or metadata addresses are refused (on save
+# and before every request) unless this is on: only for a receiver on your own network.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Seconds to wait for the connection, and for the whole request.
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+# An endpoint that has failed without a break for this long (seconds) is paused.
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=3 * 24 * 3600)
 
 # --- The shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Demo Shop")

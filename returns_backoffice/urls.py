@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("billing.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     path("", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,7 +6,10 @@ tests/security/test_deploy_settings.py checks the production values themselves, 
 returns_backoffice/settings.py without these overrides.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # A public key, but one that passes the strength rule settings.py applies when DEBUG is
 # off (50+ characters, 5+ different ones), so the tests run the production code path.
@@ -17,6 +20,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Browsers drop Secure and __Host- cookies set over plain HTTP, so browser tests against
 # the live server could not log in. (Django's test client would not care.)
 os.environ.setdefault("SECURE_COOKIES", "false")
+# Photos go to a folder of their own per test process, removed when the process ends.
+if "PRIVATE_MEDIA_ROOT" not in os.environ:
+    os.environ["PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="rb-photos-")
+    atexit.register(shutil.rmtree, os.environ["PRIVATE_MEDIA_ROOT"], ignore_errors=True)
 # HSTS needs no override: SecurityMiddleware only sends it on HTTPS responses.
 
 from returns_backoffice.settings import *  # noqa: F403

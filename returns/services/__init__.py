@@ -6,9 +6,12 @@
   (status, fields, quantities, notes) with the stock reconciliation, and staff's messages
   to the customer;
 - `assignment`: who on the staff handles a return;
+- `photos`: keeping photos, the customer's (with their request) and staff's inspection
+  photos;
 - `bulk`: the returns list's bulk actions, each return through the services above;
 - `history`: appending to a return's history (also for e-mail delivery states);
 - `counts`: the kept number of returns per status and reason;
+- `tallies`: the dashboard's kept tallies per day, month and year;
 - `catalog`: the reasons and actions admins offer;
 - `settings`: Settings > Account & service.
 
@@ -33,11 +36,14 @@ from .lifecycle import (
     return_note_add,
     return_request,
 )
+from .photos import MAX_INSPECTION_PHOTOS, return_photos_add
 from .receiving import return_receive
 from .settings import return_settings_update
+from .tallies import tallies_check, tallies_rebuild
 
 __all__ = [
     "BULK_LIMIT",
+    "MAX_INSPECTION_PHOTOS",
     "BulkResult",
     "Choice",
     "Receipt",
@@ -52,9 +58,12 @@ __all__ = [
     "return_create",
     "return_message_send",
     "return_note_add",
+    "return_photos_add",
     "return_receive",
     "return_request",
     "return_settings_update",
     "returns_bulk_assign",
     "returns_bulk_change_status",
+    "tallies_check",
+    "tallies_rebuild",
 ]

@@ -10,12 +10,14 @@ e-mails are recorded in the same transaction and leave after commit.
 """
 
 import uuid
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from core.services import model_update
 from inventory.models import StockMovement
 from inventory.selectors import stock_linked_to_pos
@@ -32,7 +34,8 @@ from ..emails import (
     queue_status_email,
 )
 from ..exceptions import InvalidReturnInput, ReturnChangedMeanwhile, ReturnsNotAllowed
-from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnRequest
+from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnPhoto, ReturnRequest
+from ..photos import ProcessedPhoto
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
 from .history import (
@@ -41,6 +44,8 @@ from .history import (
     history_batch,
     history_record,
 )
+from .photos import check_customer_photos, photos_attach, photos_discard, photos_store
+from .tallies import held_add, tallies_move, tallies_of, tallies_write
 
 Kind = HistoryEntry.Kind
 REASON, ACTION = CatalogEntry.Kind.REASON, CatalogEntry.Kind.ACTION
@@ -137,6 +142,15 @@ def return_create(
                 returned_quantity=F("returned_quantity") + quantity
             )
         counts_move({count_key(Status.NEW, rma.reason_id): 1})
+        held: dict = {}
+        for pk, quantity in quantities.items():
+            held_add(held, order.placed_at, lines[pk].variant_id, quantity)
+        tallies_write(
+            returns=tallies_of(
+                rma, [(lines[pk].variant_id, qty) for pk, qty in quantities.items()]
+            ),
+            held=held,
+        )
         history_record(
             rma,
             Kind.CREATED,
@@ -154,6 +168,7 @@ def return_create(
             history_add_note(rma, user, staff_note)
         if notify_customer:
             queue_created_email(rma)
+        events.publish("return.created", rma)
         return rma
 
 
@@ -169,6 +184,7 @@ def return_request(
     action: Choice = NO_CHOICE,
     comment: str = "",
     token: uuid.UUID,
+    photos: Sequence[ProcessedPhoto] = (),
 ) -> tuple[Return, bool]:
     """A customer requests a return from their account: (the return, created?).
 
@@ -184,11 +200,40 @@ def return_request(
     Another customer's order is OrderNotFound (a 404 from outside, as everywhere on the
     customer's side).
 
+    - photos: at most returns.photos.MAX_PHOTOS (InvalidPhoto), and at least one when the
+      chosen reason requires one (Settings > Account & service; PhotoRequired). Their
+      files are stored before the transaction and removed again when nothing is created.
+
     The return is created in New, origin customer, `comment` as its customer comment, and
-    what the customer sent is kept as their request. The customer's confirmation (what
-    happens next, where the parcel goes) and the shop's "new return request" e-mail are
-    recorded in the same transaction.
+    what the customer sent is kept as their request, with their photos. The customer's
+    confirmation (what happens next, where the parcel goes) and the shop's "new return
+    request" e-mail are recorded in the same transaction.
     """
+    check_customer_photos(photos)
+    workflow.check_photo_required(
+        reason, photos=len(photos), required=selectors.photo_required_reasons()
+    )
+    stored = photos_store(photos)
+    try:
+        rma, created = _request(
+            customer=customer,
+            order=order,
+            quantities=quantities,
+            reason=reason,
+            action=action,
+            comment=comment,
+            token=token,
+            stored=stored,
+        )
+    except BaseException:
+        photos_discard(stored)
+        raise
+    if not created:
+        photos_discard(stored)
+    return rma, created
+
+
+def _request(*, customer, order, quantities, reason, action, comment, token, stored):
     try:
         with transaction.atomic():
             locked = (
@@ -208,6 +253,10 @@ def return_request(
                 raise ReturnsNotAllowed(eligibility.reason)
             workflow.check_customer_choice(reason, field="reason")
             workflow.check_customer_choice(action, field="action")
+            # Again under the lock: the settings may have changed since the check above.
+            workflow.check_photo_required(
+                reason, photos=len(stored), required=selectors.photo_required_reasons()
+            )
             rma = return_create(
                 order=locked,
                 quantities=quantities,
@@ -218,6 +267,7 @@ def return_request(
                 customer_comment=comment.strip(),
                 request_token=token,
             )
+            photos_attach(rma, stored, kind=ReturnPhoto.Kind.CUSTOMER, user=customer.user)
             queue_request_confirmation(rma)
             queue_request_email(rma)
             return rma, True
@@ -280,12 +330,15 @@ def return_change(
         reopening = workflow.check_transition(old_status, new_status, can_reopen=_can_reopen(user))
 
         lines = list(rma.lines.select_related("order_line").order_by("pk"))
+        tallied_before = tallies_of(
+            rma, [(line.order_line.variant_id, line.quantity) for line in lines]
+        )
         new_quantities = _new_quantities(
             lines,
             quantities,
             editable=workflow.quantities_editable(old_status, reopening=reopening),
         )
-        _hold_quantities(
+        held = _hold_quantities(
             rma.order_id, lines, new_quantities, old_status=old_status, new_status=new_status
         )
 
@@ -347,6 +400,20 @@ def return_change(
                 )
             if staff_note.strip():
                 history_add_note(rma, user, staff_note, batch=history)
+            if new_status != old_status:
+                events.publish("return.status_changed", rma, from_status=old_status)
+            if changes or quantity_changes:
+                events.publish("return.updated", rma)
+            if staff_note.strip():
+                events.publish("return.note_added", rma)
+            # The last write: the tallies' locks come after the variants' (core.tallies).
+            tallies_move(
+                tallied_before,
+                tallies_of(
+                    rma, [(line.order_line.variant_id, new_quantities[line.pk]) for line in lines]
+                ),
+                held=held,
+            )
             if workflow.status_email_due(
                 notify=notify_customer, old_status=old_status, new_status=new_status
             ):
@@ -373,7 +440,9 @@ def return_note_add(*, rma: Return, user, text: str):
         )
     with transaction.atomic():
         rma = Return.objects.select_for_update(of=("self",)).get(pk=rma.pk)
-        return history_add_note(rma, user, text)
+        note = history_add_note(rma, user, text)
+        events.publish("return.note_added", rma)
+        return note
 
 
 # --- A message to the customer --------------------------------------------------------------
@@ -416,13 +485,15 @@ def _can_reopen(user) -> bool:
     return user is not None and user.has_perm("returns.reopen_return")
 
 
-def _lock_order(order_id: int) -> None:
-    # Every writer of OrderLine.returned_quantity holds this lock first.
-    list(
+def _lock_order(order_id: int):
+    """Every writer of OrderLine.returned_quantity holds this lock first. The order's
+    placed moment (the day its held items are tallied on)."""
+    return (
         Order.objects.select_for_update(of=("self",))
         .filter(pk=order_id)
         .order_by()
-        .values_list("pk")
+        .values_list("placed_at", flat=True)
+        .get()
     )
 
 
@@ -451,10 +522,11 @@ def _new_quantities(lines, quantities, *, editable: bool) -> dict[int, int]:
 
 def _hold_quantities(
     order_id: int, lines, new_quantities, *, old_status: str, new_status: str
-) -> None:
+) -> dict:
     """Keep OrderLine.returned_quantity equal to what live returns hold. When a hold
     changes it takes the order's row lock (after the return's) and re-reads the order lines
-    under it; a save that changes no hold (most status changes) takes no lock at all."""
+    under it; a save that changes no hold (most status changes) takes no lock at all.
+    What the holds moved, for the tallies ({(placed day, variant id): delta})."""
     held_before = {
         line.pk: line.quantity if workflow.holds_quantity(old_status) else 0 for line in lines
     }
@@ -462,9 +534,10 @@ def _hold_quantities(
         line.pk: new_quantities[line.pk] if workflow.holds_quantity(new_status) else 0
         for line in lines
     }
+    held: dict = {}
     if held_after == held_before:
-        return
-    _lock_order(order_id)
+        return held
+    placed_at = _lock_order(order_id)
     fresh = OrderLine.objects.in_bulk([line.order_line_id for line in lines])
     for line in lines:
         delta = held_after[line.pk] - held_before[line.pk]
@@ -482,6 +555,8 @@ def _hold_quantities(
         OrderLine.objects.filter(pk=line.order_line_id).update(
             returned_quantity=F("returned_quantity") + delta
         )
+        held_add(held, placed_at, fresh[line.order_line_id].variant_id, delta)
+    return held
 
 
 def _reconcile_stock(

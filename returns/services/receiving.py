@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from inventory.selectors import stock_linked_to_pos
 
 from .. import workflow
@@ -109,6 +110,7 @@ def return_receive(*, rma: Return, user, version: int, receipts: dict[int, Recei
         )
         history_write(history)
         _store_receipts([line for line in dirty if line not in first])
+        events.publish("return.received", rma)
         return rma
 
 

@@ -1,6 +1,8 @@
 """Settings > Account & service (admins): whether customers may request returns, and the
 return window. Audited."""
 
+from collections.abc import Iterable
+
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,7 +11,7 @@ from accounts.services import audit_record
 from core.services import model_update
 
 from ..exceptions import InvalidSettings
-from ..models import ReturnSettings
+from ..models import CatalogEntry, ReturnSettings
 from ..workflow import LATE_FIELDS, MAX_LATE_DAYS, MAX_RETURN_WINDOW_DAYS, WINDOW_TOO_LONG
 
 
@@ -21,12 +23,15 @@ def return_settings_update(
     return_address: str | None = None,
     return_instructions: dict[str, str] | None = None,
     late_days: dict[str, int] | None = None,
+    photo_required_reasons: Iterable[CatalogEntry] | None = None,
 ) -> ReturnSettings:
     """Save the settings under a row lock; audited. The window is 0 (no limit) to
     MAX_RETURN_WINDOW_DAYS days (InvalidSettings otherwise; a database constraint backs
     it). `return_instructions` maps a language to its text (languages the site does not
     speak are refused). `late_days` ({"new", "in_progress", "approved": days}) are the
-    dashboard's ageing thresholds, 0 to 365 days. Arguments left at None keep their value."""
+    dashboard's ageing thresholds, 0 to 365 days. `photo_required_reasons`: the catalog
+    reasons for which a customer's request needs a photo (entries of another kind are
+    refused). Arguments left at None keep their value."""
     values = {}
     for status, days in (late_days or {}).items():
         if status not in LATE_FIELDS or not 0 <= int(days) <= MAX_LATE_DAYS:
@@ -57,9 +62,19 @@ def return_settings_update(
                 field="return_window_days",
             )
         values["return_window_days"] = return_window_days
+    reasons = None
+    if photo_required_reasons is not None:
+        reasons = {entry.pk: entry for entry in photo_required_reasons}
+        if any(entry.kind != CatalogEntry.Kind.REASON for entry in reasons.values()):
+            raise InvalidSettings(_("Choose return reasons only."), field="photo_required_reasons")
     with transaction.atomic():
         ReturnSettings.objects.get_or_create(pk=1)
         current = ReturnSettings.objects.select_for_update().get(pk=1)
         changes = model_update(current, values)
+        if reasons is not None:
+            before = sorted(current.photo_required_reasons.values_list("pk", flat=True))
+            if before != sorted(reasons):
+                current.photo_required_reasons.set(list(reasons.values()))
+                changes["photo_required_reasons"] = (before, sorted(reasons))
         audit_record(actor=actor, area="settings.returns", instance=current, changes=changes)
         return current

@@ -225,3 +225,9 @@ def hours_as_days(hours: float) -> str:
         return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
     days = formats.number_format(round(hours / 24, 1), 1)
     return gettext("%(days)s days") % {"days": days}
+
+
+@register.filter
+def photos_of_kind(photos, kind: str) -> list:
+    """The photos of one kind (customer, inspection), from a list already loaded."""
+    return [photo for photo in photos or () if photo.kind == kind]

@@ -33,6 +33,13 @@ EXTRA_PAGES = {
             "notification-email",
             lambda shop: "/backoffice/settings/notification-emails/return_status_changed/nl/",
         ),
+        ("webhooks", lambda shop: "/backoffice/settings/webhooks/"),
+        ("webhook-new", lambda shop: "/backoffice/settings/webhooks/new/"),
+        ("webhook-endpoint", lambda shop: shop.webhook.get_absolute_url()),
+        (
+            "webhook-delivery",
+            lambda shop: f"/backoffice/settings/webhooks/deliveries/{shop.webhook_delivery.pk}/",
+        ),
         (
             "catalog-entry",
             lambda shop: f"/backoffice/returns/reasons-and-actions/{shop.reasons['Defective'].pk}/",
@@ -110,7 +117,36 @@ def full_shop(shop):
         language="nl",
         context={"customer_name": "Daan Jansen", "return_number": "RET-000005"},
     )
+    _add_webhook(shop)
     return shop
+
+
+def _add_webhook(shop):
+    """An endpoint with a long URL and a failed delivery with a long error and answer."""
+    from webhooks import services as webhook_services
+    from webhooks.models import WebhookAttempt, WebhookDelivery
+
+    shop.webhook, _secret = webhook_services.endpoint_create(
+        actor=shop.admin,
+        url="https://93.184.216.34/a-rather-long-path/for-the-warehouse-system/incoming-events",
+        events=["return.created", "return.status_changed", "order.upserted"],
+    )
+    shop.webhook_delivery = webhook_services.endpoint_send_test(
+        actor=shop.admin, endpoint=shop.webhook
+    )
+    WebhookDelivery.objects.filter(pk=shop.webhook_delivery.pk).update(
+        state="failed", attempts=1, last_error="HTTP 410"
+    )
+    WebhookAttempt.objects.create(
+        delivery=shop.webhook_delivery,
+        number=1,
+        started_at=shop.webhook_delivery.created_at,
+        duration_ms=87,
+        outcome="permanent",
+        status_code=410,
+        response_body='{"error":"' + "gone" * 100 + '"}',
+        error="HTTP 410",
+    )
 
 
 def _log_in(page, shop, role):

@@ -36,6 +36,8 @@ SERVICE_OWNED = {
     "billing.billingsettings",
     "billing.storecredit",
     "billing.storecreditentry",
+    "webhooks.webhookendpoint",
+    "webhooks.webhookdelivery",
 }
 # What a superuser may still change in the admin, and why that is harmless.
 FREE = {

@@ -99,7 +99,10 @@ def test_a_save_that_approves_restocks_and_emails_stays_within_its_statement_bud
     ]
     assert not any('FROM "orders_order"' in sql for sql in statements), "no order lock needed"
     assert not any('FOR UPDATE OF "inventory_variant"' in sql for sql in statements)
-    assert len(statements) <= 15, "\n".join(s[:120] for s in statements)
+    # 16: the 15 above plus the webhooks subscriber's SELECT of the active endpoints that
+    # want the event (in the save's transaction, so a delivery row exists exactly when the
+    # change commits). Issue 20's 15 needs one more cut (docs/benchmarks.md).
+    assert len(statements) <= 16, "\n".join(s[:120] for s in statements)
     history = [s for s in statements if s.startswith('INSERT INTO "returns_historyentry"')]
     assert len(history) == 1
     kinds = list(rma.history.order_by("pk").values_list("kind", flat=True))

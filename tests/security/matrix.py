@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from .world import ADMIN, ANONYMOUS, CUSTOMER_A, CUSTOMER_B, ROLES, STAFF
+from .world import ADMIN, ANONYMOUS, CUSTOMER_A, CUSTOMER_B, ROLES, STAFF, photo_upload
 
 # --- Outcomes -------------------------------------------------------------------------
 
@@ -281,6 +281,56 @@ ROUTES: list[Route] = [
         post=admin_only(REDIRECT),
         params={"event": "email_event", "language": "email_language"},
     ),
+    # --- webhooks: Settings > Webhooks (admins). The URL is a public address written as
+    # an IP (valid without a name server); nothing is sent (no worker runs here).
+    Route("backoffice/settings/webhooks/", get=admin_only()),
+    Route(
+        "backoffice/settings/webhooks/new/",
+        get=admin_only(),
+        post=admin_only(),  # the answer shows the new secret, once
+        data=lambda w: {"url": "https://93.184.216.34/new", "events": ["return.created"]},
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/",
+        get=admin_only(),
+        params={"pk": "webhook_endpoint.pk"},
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/edit/",
+        get=admin_only(),
+        post=admin_only(REDIRECT),
+        params={"pk": "webhook_endpoint.pk"},
+        data=lambda w: {
+            "url": "https://93.184.216.34/edited",
+            "events": ["return.created", "order.upserted"],
+        },
+    ),
+    Route(
+        "backoffice/settings/webhooks/<int:pk>/rotate/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(),  # the answer shows the new secret, once
+        params={"pk": "webhook_endpoint.pk"},
+    ),
+    *[
+        Route(
+            f"backoffice/settings/webhooks/<int:pk>/{action}/",
+            get=admin_only(METHOD_NOT_ALLOWED),
+            post=admin_only(REDIRECT),
+            params={"pk": "webhook_endpoint.pk"},
+        )
+        for action in ("pause", "resume", "test")
+    ],
+    Route(
+        "backoffice/settings/webhooks/deliveries/<int:pk>/",
+        get=admin_only(),
+        params={"pk": "webhook_delivery.pk"},
+    ),
+    Route(
+        "backoffice/settings/webhooks/deliveries/<int:pk>/resend/",
+        get=admin_only(METHOD_NOT_ALLOWED),
+        post=admin_only(REDIRECT),
+        params={"pk": "webhook_delivery.pk"},
+    ),
     Route("healthz", get=public(), html=False),
     Route("readyz", get=public(), post=NOT_ALLOWED, html=False),
     # Open to the networks of METRICS_ALLOWED_NETWORKS (the test client is 127.0.0.1);
@@ -347,6 +397,35 @@ ROUTES: list[Route] = [
         post=NOT_ALLOWED,
         params={"pk": "return_a.pk"},
         html=False,
+    ),
+    # Inspection photos: staff add them; the photos themselves (every kind) are for staff.
+    Route(
+        "backoffice/returns/<int:pk>/photos/",
+        get=NOT_ALLOWED,
+        post=backoffice(REDIRECT),
+        params={"pk": "return_a.pk"},
+        data=lambda w: {"photos": [photo_upload()]},
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        get=backoffice(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
+    Route(
+        "backoffice/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        get=backoffice(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
+    # The bulk action's slips of chosen returns: without ?ids= staff are told 400 (the
+    # PDF itself is tests/returns/test_bulk_slips.py); nobody else gets that far.
+    Route(
+        "backoffice/returns/slips.pdf",
+        get=backoffice(Outcome(400, label="400 (no returns chosen)")),
+        post=NOT_ALLOWED,
     ),
     Route("backoffice/receive/", get=backoffice(), post=NOT_ALLOWED),
     Route(
@@ -478,6 +557,21 @@ ROUTES: list[Route] = [
         get=customer_owned(),
         post=NOT_ALLOWED,
         params={"pk": "return_a.pk"},
+        html=False,
+    ),
+    # The customer's own photos only: another customer gets 404, as for any id.
+    Route(
+        "account/returns/<int:pk>/photos/<int:photo_pk>.jpg",
+        get=customer_owned(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
+        html=False,
+    ),
+    Route(
+        "account/returns/<int:pk>/photos/<int:photo_pk>-thumb.jpg",
+        get=customer_owned(),
+        post=NOT_ALLOWED,
+        params={"pk": "return_a.pk", "photo_pk": "photo_a.pk"},
         html=False,
     ),
     Route(

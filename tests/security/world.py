@@ -7,13 +7,16 @@ per role.
 can fill the shop with script payloads and look for them on every page and in every e-mail.
 """
 
+import io
 import smtplib
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, override_settings
+from PIL import Image
 
 from accounts.models import ApiKey
 from accounts.services import api_key_create
@@ -59,6 +62,9 @@ class World:
     draft_invoice: object = None  # a draft credit invoice on order_a (from return_a)
     issued_invoice: object = None  # an issued one on order_a
     exchange: object = None  # an even exchange on another (approved) return of order_a
+    photo_a: object = None  # customer A's photo with return_a
+    webhook_endpoint: object = None  # Settings > Webhooks: an endpoint for every event
+    webhook_delivery: object = None  # a failed delivery of it (admins can send it again)
     texts: dict[str, str] = field(default_factory=dict)
     # The notification template the matrix edits (URL parameters of its pages).
     email_event: str = "return_status_changed"
@@ -241,10 +247,52 @@ def build_world(text: str = "") -> World:
             user=staff,
         ),
         exchange=_even_exchange(line_a, staff, reason),
+        photo_a=_customer_photo(return_a, customer_a),
         texts=texts,
     )
+    world.webhook_endpoint, world.webhook_delivery = _webhook(admin)
     world.clients = {role: world.client(role) for role in ROLES}
     return world
+
+
+def photo_upload(name="photo.jpg"):
+    """A small real JPEG, as a browser uploads it."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def _customer_photo(rma, customer):
+    """A photo as the customer's request keeps it (returns.services.return_request)."""
+    from django.db import transaction
+
+    from returns.models import ReturnPhoto
+    from returns.photos import process_photo
+    from returns.services.photos import photos_attach, photos_store
+
+    stored = photos_store([process_photo(photo_upload())])
+    with transaction.atomic():
+        (photo,) = photos_attach(rma, stored, kind=ReturnPhoto.Kind.CUSTOMER, user=customer.user)
+    return photo
+
+
+def _webhook(admin):
+    """An endpoint (a public address written as an IP: no name server needed) and a
+    failed test delivery to it."""
+    from webhooks import services as webhook_services
+    from webhooks.models import WebhookDelivery
+
+    endpoint, _secret = webhook_services.endpoint_create(
+        actor=admin,
+        url="https://93.184.216.34/hooks",
+        events=["return.created", "return.status_changed"],
+    )
+    delivery = webhook_services.endpoint_send_test(actor=admin, endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=WebhookDelivery.State.FAILED, last_error="HTTP 410"
+    )
+    delivery.refresh_from_db()
+    return endpoint, delivery
 
 
 def _even_exchange(line, staff, reason):

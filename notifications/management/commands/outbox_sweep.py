@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from core.locks import cluster_lock
+from core.sweeps import run_sweepers
 from notifications.services import outbox_sweep
 
 # One sweep at a time in the whole cluster: every machine may run `outbox_sweep --loop`.
@@ -12,7 +13,8 @@ LOCK = "notifications.outbox_sweep"
 
 class Command(BaseCommand):
     help = (
-        "Re-queue outbox e-mails stuck in flight (their worker died) or whose delivery task was "
+        "Re-queue outbox e-mails (and the other apps' outbox rows: webhook deliveries) stuck "
+        "in flight (their worker died) or whose delivery task was "
         "lost. Runs once, or every SECONDS with --loop (e.g. from cron or beside the worker). "
         "Safe to start on several machines: a PostgreSQL advisory lock lets one sweep at a time."
     )
@@ -48,8 +50,12 @@ class Command(BaseCommand):
                     self.stdout.write("Outbox sweep: another process is sweeping; skipped.")
                 return None
             result = outbox_sweep()
+            # Other apps' outboxes (webhooks), registered in core.sweeps: same lock.
+            others = run_sweepers()
         # What it re-queued is logged by the service; say more only when asked to.
         if verbosity > 1:
             self.stdout.write(
                 f"Outbox sweep: {result.stuck} stuck, {result.lost} lost deliveries re-queued."
             )
+            for name, other in others.items():
+                self.stdout.write(f"{name} sweep: {other}")

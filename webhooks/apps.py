@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    """Events out: signed HTTP requests to the endpoints admins set up. Built on top of
+    returns, orders and the API's representations; nothing imports it. It learns of
+    changes through core.events and sweeps with `outbox_sweep` through core.sweeps."""
+
+    name = "webhooks"
+    verbose_name = _("Webhooks")
+
+    def ready(self):
+        from accounts.audit import AuditArea, register
+        from core.events import subscribe
+        from core.metrics import register_scrape_time
+        from core.sweeps import register_sweeper
+
+        from . import receivers  # noqa: F401  (the return page's panel)
+        from .metrics import webhook_metrics
+        from .services import AREA, event_record, webhooks_sweep
+
+        subscribe("webhooks", event_record)
+        register_sweeper("Webhooks", webhooks_sweep)
+        register_scrape_time("webhooks", webhook_metrics)
+        register(AuditArea(AREA, _("Webhooks")))
