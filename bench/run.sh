@@ -2,6 +2,8 @@
 # `make bench`: build a large shop in PostgreSQL, time the pages, then a load run.
 # Sizes and the database can be set from the environment, e.g. for a quick smoke run:
 #   BENCH_ORDERS=5000 BENCH_RETURNS=10000 BENCH_LOAD_SECONDS=10 make bench
+# BENCH_ONLY=build builds the shop and stops; BENCH_ONLY=measure measures a shop built before
+# (the build takes minutes, the measurement can then be repeated on the same data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +20,13 @@ CLUSTER_SECONDS="${BENCH_CLUSTER_SECONDS:-300}"
 PY=.venv/bin/python
 mkdir -p bench-results
 
-command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in ""|build|measure) ;; *) echo "BENCH_ONLY must be build or measure" >&2; exit 2;; esac
+
+[ "$ONLY" = build ] || command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 db="${DATABASE_URL##*/}"
-if [ "${BENCH_KEEP_DATA:-0}" != "1" ]; then
+if [ "${BENCH_KEEP_DATA:-0}" != "1" ] && [ "$ONLY" != measure ]; then
   psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\""
 fi
 
@@ -29,17 +34,23 @@ echo "=== machine"
 { nproc; free -g | awk '/Mem:/ {print $2 " GiB"}'; psql "$DATABASE_URL" -tAc "SHOW server_version"; } | paste -sd ' ' | \
   awk '{print "cores: " $1 ", memory: " $2 " " $3 ", PostgreSQL " $4}' | tee bench-results/machine.txt
 
+if [ "$ONLY" != measure ]; then
 echo "=== build the shop: $ORDERS orders, $RETURNS returns (already there with BENCH_KEEP_DATA=1)"
 DEBUG=true $PY manage.py migrate -v0
 start=$(date +%s)
 DEBUG=true $PY manage.py seed_demo --products "$PRODUCTS" --customers "$CUSTOMERS" --orders "$ORDERS" --returns "$RETURNS" | tee bench-results/seed.txt
 echo "build: $(( $(date +%s) - start ))s" | tee -a bench-results/seed.txt
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+fi
+[ "$ONLY" != build ] || exit 0
 
 SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 # Warnings only: the measured clients' logins would otherwise print between the figures.
 export DEBUG=false SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+# No page timed here is a static file: their compressed copies would only cost each
+# collectstatic (this one and bench_cluster's) a minute and a half of CPU.
+export STATIC_COMPRESSED="${STATIC_COMPRESSED:-false}"
 $PY manage.py collectstatic --noinput -v0
 
 # Both runs interleave our pages with a plain Django admin changelist of the same returns

@@ -2,6 +2,8 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+# templates/forms/field.html, built in Python by render_field (the same markup).
+FIELD_TEMPLATE = "forms/field.html"
 WIDGETS = "django/forms/widgets/"
 SELECT_TEMPLATE = WIDGETS + "select.html"
 TEXTAREA_TEMPLATE = WIDGETS + "textarea.html"
@@ -24,9 +26,11 @@ class FormRenderer(TemplatesSetting):
     queries. The markup is the same (tests/test_forms.py compares the two)."""
 
     form_template_name = "forms/form.html"
-    field_template_name = "forms/field.html"
+    field_template_name = FIELD_TEMPLATE
 
     def render(self, template_name, context, request=None):
+        if template_name == FIELD_TEMPLATE and set(context) == {"field"}:
+            return render_field(context["field"])
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
         if template_name in INPUT_TEMPLATES:
@@ -91,3 +95,44 @@ def render_textarea(widget) -> str:
         _attrs(widget["attrs"]),
         widget["value"] or "",
     )
+
+
+def render_field(field) -> str:
+    """templates/forms/field.html: a field's label, widget, help and errors."""
+    errors = field.errors
+    checkbox = field.widget_type == "checkbox"
+    classes = "field"
+    if errors:
+        classes += " field--error"
+    if checkbox:
+        classes += " field--checkbox"
+    if field.field.disabled:
+        classes += " field--disabled"
+    if checkbox:
+        body = format_html(
+            '\n  {}\n  <label for="{}">{}</label>', field, field.auto_id, field.label
+        )
+    elif field.use_fieldset:
+        body = format_html(
+            "\n  <fieldset><legend>{}</legend>\n  {}\n  </fieldset>", field.label, field
+        )
+    else:
+        required = (
+            mark_safe(' <span class="required" aria-hidden="true">*</span>')
+            if field.field.required
+            else ""
+        )
+        body = format_html(
+            '\n  <label for="{}">{}{}</label>\n  {}\n  ',
+            field.auto_id,
+            field.label,
+            required,
+            field,
+        )
+    help_text = (
+        format_html('<p class="help" id="{}_helptext">{}</p>', field.auto_id, field.help_text)
+        if field.help_text
+        else ""
+    )
+    error_html = format_html('<div class="errors">{}</div>', errors) if errors else ""
+    return format_html('<div class="{}">{}\n{}\n{}\n</div>\n', classes, body, help_text, error_html)

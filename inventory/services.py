@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,11 +64,16 @@ def stock_apply(*, changes: Iterable[StockChange], user=None) -> list[StockMovem
             if len(locked) != len(totals):
                 missing = sorted(set(totals) - set(locked))
                 raise Variant.DoesNotExist(f"Unknown variants: {missing}")
-            for variant_id in locked:
-                if totals[variant_id]:
-                    Variant.objects.filter(pk=variant_id).update(
-                        on_hand=F("on_hand") + totals[variant_id]
+            # All of them in one UPDATE: the locks are held already, in key order.
+            moved = {pk: totals[pk] for pk in locked if totals[pk]}
+            if moved:
+                Variant.objects.filter(pk__in=moved).update(
+                    on_hand=F("on_hand")
+                    + Case(
+                        *(When(pk=pk, then=Value(delta)) for pk, delta in moved.items()),
+                        output_field=models.IntegerField(),
                     )
+                )
         return StockMovement.objects.bulk_create(
             [
                 StockMovement(

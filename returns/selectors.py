@@ -411,6 +411,20 @@ def order_returns(order: Order):
 # --- One return ---------------------------------------------------------------------------
 
 
+# What the return page shows of a return besides its own columns.
+_DETAIL_RELATED = (
+    "order",
+    "customer__user",
+    "reason",
+    "action",
+    "created_by",
+    "assigned_to",
+    "request__reason",
+    "request__action",
+)
+_LINE_RELATED = "order_line__variant__product"
+
+
 def return_detail(*, pk) -> Return:
     """One return with what its page shows; `has_photos` says whether return_photos has
     anything to read (most returns have none: the page then spares that query)."""
@@ -419,16 +433,7 @@ def return_detail(*, pk) -> Return:
             Return.objects.annotate(
                 has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("pk")))
             )
-            .select_related(
-                "order",
-                "customer__user",
-                "reason",
-                "action",
-                "created_by",
-                "assigned_to",
-                "request__reason",
-                "request__action",
-            )
+            .select_related(*_DETAIL_RELATED)
             .get(pk=pk)
         )
     except (Return.DoesNotExist, ValueError):
@@ -465,11 +470,31 @@ def slip_returns(ids) -> tuple[list[Return], list[tuple[str, str]]]:
 
 
 def return_lines(rma: Return) -> list[ReturnLine]:
-    return list(
-        ReturnLine.objects.filter(rma=rma)
-        .select_related("order_line__variant__product")
-        .order_by("pk")
-    )
+    return list(ReturnLine.objects.filter(rma=rma).select_related(_LINE_RELATED).order_by("pk"))
+
+
+def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
+    """`return_detail` and `return_lines` in one query (the return page reads both on
+    every request, and its Save once more under the lock): the lines, each joined with the
+    return and what the page shows of it. A return always has lines; one without is read
+    the two-query way."""
+    try:
+        lines = list(
+            ReturnLine.objects.filter(rma_id=int(pk))
+            .annotate(rma_has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("rma_id"))))
+            .select_related(_LINE_RELATED, *(f"rma__{name}" for name in _DETAIL_RELATED))
+            .order_by("pk")
+        )
+    except ValueError:
+        raise ReturnNotFound from None
+    if not lines:
+        rma = return_detail(pk=pk)
+        return rma, return_lines(rma)
+    rma = lines[0].rma
+    rma.has_photos = lines[0].rma_has_photos  # as return_detail annotates it
+    for line in lines[1:]:
+        line.rma = rma  # one return object, as return_lines(rma) would give
+    return rma, lines
 
 
 def return_history(rma: Return, *, for_customer: bool = False):

@@ -69,13 +69,14 @@ def return_list(request):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
+    staff = selectors.assignable_staff()
     return render(
         request,
         "returns/return_list.html",
         {
-            "bulk_form": BulkForm(
-                initial={"filter": request.GET.urlencode()}, staff=selectors.assignable_staff()
-            ),
+            "bulk_form": BulkForm(initial={"filter": request.GET.urlencode()}, staff=staff),
+            # Names the rendered assignee choices (returns_tags.bulk_field_groups).
+            "staff_key": tuple((user.pk, user.get_full_name()) for user in staff),
             "bulk_limit": services.BULK_LIMIT,
             "slips_limit": slip.SLIPS_LIMIT,
             "filter": filterset,
@@ -216,9 +217,10 @@ def _slips_response(returns):
 
 @backoffice_required(perm="returns.view_return")
 def return_detail(request, pk):
-    rma = selectors.return_detail(pk=pk)
+    rma, lines = selectors.return_detail_with_lines(pk=pk)
     can_change = request.user.has_perm("returns.change_return")
-    form = _change_form(request, rma, data=request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = _change_form(request, rma, data=data, lines=lines)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -315,8 +317,8 @@ def receive(request):
 @backoffice_required(perm="returns.change_return")
 def return_receive(request, pk):
     """Receive and inspect: what arrived of each line, its condition and disposition."""
-    rma = selectors.return_detail(pk=pk)
-    change_form = _change_form(request, rma, data=None)
+    rma, lines = selectors.return_detail_with_lines(pk=pk)
+    change_form = _change_form(request, rma, data=None, lines=lines)
     receive_form = ReturnReceiveForm(request.POST, rma=rma, lines=change_form.lines)
     if receive_form.is_valid():
         try:
@@ -429,8 +431,9 @@ def return_assign(request, pk):
     )
 
 
-def _change_form(request, rma: Return, *, data):
-    lines = selectors.return_lines(rma)
+def _change_form(request, rma: Return, *, data, lines=None):
+    if lines is None:
+        lines = selectors.return_lines(rma)
     form = ReturnChangeForm(
         data,
         rma=rma,

@@ -63,3 +63,33 @@ def test_unbound_widgets_with_initial_values_render_the_same_too():
     theirs = Sample(initial=initial, renderer=TemplatesSetting())
     for name in ours.fields:
         assert normalized(ours[name]) == normalized(theirs[name]), name
+
+
+class TemplateFieldGroups(TemplatesSetting):
+    """The project's field template rendered by Django's template engine: the reference."""
+
+    field_template_name = FormRenderer.field_template_name
+
+
+class WithFieldsets(Sample):
+    choice = forms.ChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, help_text="Pick <one>"
+    )
+    agree = forms.BooleanField(label="I <agree>", help_text="Required")
+
+
+def test_field_groups_render_as_the_field_template_does():
+    """Label (with the required mark), widget, help and errors of every kind of field:
+    a checkbox, a fieldset of radios, a disabled one; bound with errors and unbound."""
+    for kwargs in ({"data": {**DATA, "choice": "x"}}, {"initial": {"plain": "a"}}):
+        ours = WithFieldsets(renderer=FormRenderer(), **kwargs)
+        theirs = WithFieldsets(renderer=TemplateFieldGroups(), **kwargs)
+        ours.is_valid(), theirs.is_valid()
+        for name in ours.fields:
+            mine, reference = ours[name].as_field_group(), theirs[name].as_field_group()
+            assert normalized(mine) == normalized(reference), name
+    bound = WithFieldsets(data={"choice": "x"}, renderer=FormRenderer())
+    html = bound["choice"].as_field_group()
+    assert 'class="field field--error"' in html and "<fieldset><legend>" in html
+    assert "Pick &lt;one&gt;" in html
+    assert 'class="field field--error field--checkbox"' in bound["agree"].as_field_group()

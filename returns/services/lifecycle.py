@@ -38,7 +38,12 @@ from ..models import CatalogEntry, HistoryEntry, Return, ReturnLine, ReturnPhoto
 from ..photos import ProcessedPhoto
 from ..workflow import Choice, Status
 from .counts import count_key, counts_change, counts_move
-from .history import history_add_message, history_add_note, history_record, history_write
+from .history import (
+    history_add_message,
+    history_add_note,
+    history_batch,
+    history_record,
+)
 from .photos import check_customer_photos, photos_attach, photos_discard, photos_store
 from .tallies import held_add, tallies_move, tallies_of, tallies_write
 
@@ -350,65 +355,69 @@ def return_change(
         )
         counts_change(counted_before, count_key(new_status, rma.reason_id))
 
-        history = []  # this save's entries, written in one INSERT before the e-mail
-        if new_status != old_status:
-            history_record(
-                rma,
-                Kind.REOPENED if reopening else Kind.STATUS_CHANGED,
-                user,
-                from_status=old_status,
-                to_status=new_status,
-                data={"notify": notify_customer},
-                batch=history,
-            )
-        if changes:
-            history_record(
-                rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)}, batch=history
-            )
-        quantity_changes = [
-            {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
-            for line in lines
-            if new_quantities[line.pk] != line.quantity
-        ]
-        if quantity_changes:
-            history_record(
-                rma, Kind.QUANTITY_CHANGED, user, data={"lines": quantity_changes}, batch=history
-            )
-        if workflow.stock_save_relevant(
-            status_changed=new_status != old_status,
-            quantities_changed=bool(quantity_changes),
-            update_stock_changed="update_stock" in changes,
-        ):
-            _reconcile_stock(
-                rma,
-                lines,
-                new_quantities,
-                user=user,
-                pos_linked=pos_linked,
+        # This save's entries, its e-mail's "queued" among them, in one INSERT at the end.
+        with history_batch(rma) as history:
+            if new_status != old_status:
+                history_record(
+                    rma,
+                    Kind.REOPENED if reopening else Kind.STATUS_CHANGED,
+                    user,
+                    from_status=old_status,
+                    to_status=new_status,
+                    data={"notify": notify_customer},
+                    batch=history,
+                )
+            if changes:
+                history_record(
+                    rma, Kind.UPDATED, user, data={"fields": _describe(rma, changes)}, batch=history
+                )
+            quantity_changes = [
+                {"sku": line.order_line.sku, "from": line.quantity, "to": new_quantities[line.pk]}
+                for line in lines
+                if new_quantities[line.pk] != line.quantity
+            ]
+            if quantity_changes:
+                history_record(
+                    rma,
+                    Kind.QUANTITY_CHANGED,
+                    user,
+                    data={"lines": quantity_changes},
+                    batch=history,
+                )
+            if workflow.stock_save_relevant(
+                status_changed=new_status != old_status,
+                quantities_changed=bool(quantity_changes),
                 update_stock_changed="update_stock" in changes,
-                history=history,
+            ):
+                _reconcile_stock(
+                    rma,
+                    lines,
+                    new_quantities,
+                    user=user,
+                    pos_linked=pos_linked,
+                    update_stock_changed="update_stock" in changes,
+                    history=history,
+                )
+            if staff_note.strip():
+                history_add_note(rma, user, staff_note, batch=history)
+            if new_status != old_status:
+                events.publish("return.status_changed", rma, from_status=old_status)
+            if changes or quantity_changes:
+                events.publish("return.updated", rma)
+            if staff_note.strip():
+                events.publish("return.note_added", rma)
+            # The last write: the tallies' locks come after the variants' (core.tallies).
+            tallies_move(
+                tallied_before,
+                tallies_of(
+                    rma, [(line.order_line.variant_id, new_quantities[line.pk]) for line in lines]
+                ),
+                held=held,
             )
-        if staff_note.strip():
-            history_add_note(rma, user, staff_note, batch=history)
-        history_write(history)
-        if new_status != old_status:
-            events.publish("return.status_changed", rma, from_status=old_status)
-        if changes or quantity_changes:
-            events.publish("return.updated", rma)
-        if staff_note.strip():
-            events.publish("return.note_added", rma)
-        # The last write: the tallies' locks come after the variants' (core.tallies).
-        tallies_move(
-            tallied_before,
-            tallies_of(
-                rma, [(line.order_line.variant_id, new_quantities[line.pk]) for line in lines]
-            ),
-            held=held,
-        )
-        if workflow.status_email_due(
-            notify=notify_customer, old_status=old_status, new_status=new_status
-        ):
-            queue_status_email(rma)
+            if workflow.status_email_due(
+                notify=notify_customer, old_status=old_status, new_status=new_status
+            ):
+                queue_status_email(rma)
         return rma
 
 

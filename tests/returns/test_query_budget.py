@@ -74,9 +74,12 @@ def test_a_renamed_reason_shows_at_once_in_the_filter_and_the_rows(staff_client,
 def test_a_save_that_approves_restocks_and_emails_stays_within_its_statement_budget(
     staff_client, line, make_return
 ):
-    """Approve with Update stock and Notify customer: the busiest ordinary save. What it
-    runs is listed so a new statement is a decision, not an accident (issue 20 asks for
-    at most 15; see docs/benchmarks.md for where the rest go)."""
+    """Approve with Update stock and Notify customer: the busiest ordinary save, at most
+    15 statements (issue 20). What it runs is listed so a new statement is a decision, not
+    an accident: session, user, the return with its lines (one query), catalog, stock
+    rule; under the lock the return and its lines; the return's UPDATE, the kept counts,
+    on-hand and its ledger row, the lines, the template, the outbox row, and one INSERT
+    for every history entry, the e-mail's "queued" among them."""
     from inventory.services import stock_receive_initial
     from tests.returns.test_views import form_data
 
@@ -96,7 +99,11 @@ def test_a_save_that_approves_restocks_and_emails_stays_within_its_statement_bud
     ]
     assert not any('FROM "orders_order"' in sql for sql in statements), "no order lock needed"
     assert not any('FOR UPDATE OF "inventory_variant"' in sql for sql in statements)
-    # 19: the webhooks subscriber asks which active endpoints want the event (one
-    # SELECT of a handful of rows, in the save's transaction, so a delivery row exists
-    # exactly when the change commits).
-    assert len(statements) <= 19, "\n".join(s[:120] for s in statements)
+    # 16: the 15 above plus the webhooks subscriber's SELECT of the active endpoints that
+    # want the event (in the save's transaction, so a delivery row exists exactly when the
+    # change commits). Issue 20's 15 needs one more cut (docs/benchmarks.md).
+    assert len(statements) <= 16, "\n".join(s[:120] for s in statements)
+    history = [s for s in statements if s.startswith('INSERT INTO "returns_historyentry"')]
+    assert len(history) == 1
+    kinds = list(rma.history.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-3:] == ["status_changed", "stock_moved", "email_queued"], kinds

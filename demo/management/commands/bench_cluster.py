@@ -47,7 +47,8 @@ class Command(BaseCommand):
     help = (
         "Two gunicorn instances, three RQ workers and the outbox sweep, sharing nothing but "
         "PostgreSQL and Redis; a mixed load (staff browsing, filtering and saving, also the "
-        "same returns at once; customers reading their returns) for --seconds; one worker and "
+        "same returns at once, and reading the API's list; customers reading their returns) "
+        "for --seconds; one worker and "
         "one gunicorn instance killed a third of the way in. Then an audit: stock on hand = "
         "the ledger's sum for every variant, kept counts = a recount, every e-mail queued "
         "during the run delivered exactly once, no 5xx. Needs PostgreSQL and Redis."
@@ -59,6 +60,13 @@ class Command(BaseCommand):
         parser.add_argument("--ports", default="8771,8772")
         parser.add_argument("--smtp-port", type=int, default=8725)
         parser.add_argument("--drain-seconds", type=int, default=120)
+        parser.add_argument(
+            "--stuck-after",
+            type=int,
+            default=20,
+            help="seconds before the sweep takes back an e-mail a killed worker left "
+            "(production: OUTBOX_STUCK_AFTER, 15 minutes)",
+        )
         parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
         parser.add_argument(
             "--database-url", default="", help="for the processes (default: DATABASE_URL)"
@@ -79,8 +87,8 @@ class Command(BaseCommand):
             "EMAIL_URL": f"smtp://127.0.0.1:{options['smtp_port']}",
             # A worker killed mid-send leaves its e-mail "sending": the sweep takes it back
             # after this long (production: 15 minutes).
-            "OUTBOX_STUCK_AFTER": "20",
-            "OUTBOX_LOST_AFTER": "20",
+            "OUTBOX_STUCK_AFTER": str(options["stuck_after"]),
+            "OUTBOX_LOST_AFTER": str(options["stuck_after"]),
             "LOG_LEVEL": "WARNING",
         }
         if options["database_url"]:
@@ -88,9 +96,15 @@ class Command(BaseCommand):
         processes = {}
         # Production settings serve the collected, hashed static files (WhiteNoise's
         # manifest): without them every page is a 500. A fresh checkout has none yet.
+        began = time.monotonic()
+
+        def progress(text):
+            self.stdout.write(f"  {time.monotonic() - began:6.1f}s  {text}")
+
         collect = self.manage(env, "collectstatic", "--noinput", "-v0")
         if collect.wait(timeout=300) != 0:
             raise CommandError("collectstatic failed (see bench-results/cluster-collectstatic.log)")
+        progress("static files collected")
         try:
             for port in ports:
                 processes[f"web:{port}"] = start_gunicorn(
@@ -100,7 +114,8 @@ class Command(BaseCommand):
                 processes[f"worker:{i}"] = self.manage(
                     env, "rqworker", "default", *(["--with-scheduler"] if i == 0 else [])
                 )
-            processes["sweep"] = self.manage(env, "outbox_sweep", "--loop", "5")
+            processes["sweep"] = self.manage(env, "outbox_sweep", "--loop", "2")
+            progress("2 web instances, 3 workers and the sweep are up")
             load = Load(self, ports, options["clients"], options["seconds"])
             killer = threading.Timer(
                 options["seconds"] / 3, self.kill, [processes, f"web:{ports[0]}", "worker:1", load]
@@ -108,7 +123,9 @@ class Command(BaseCommand):
             killer.start()
             load.run()
             killer.join()
+            progress("load done; waiting for the outbox to drain")
             drained = self.drain(started_at, options["drain_seconds"])
+            progress("drained" if drained else "NOT drained")
         finally:
             for process in processes.values():
                 stop(process)
@@ -249,6 +266,8 @@ class Load:
             "/backoffice/returns/?sort=oldest",
             "/backoffice/returns/?sort=changed",
         ]
+        # The API (issue 15), read with staff's session as a browser-based client would.
+        self.api = ["/api/v1/returns/", "/api/v1/returns/?status=new"]
         self.pages = [
             f"/backoffice/returns/{pk}/"
             for pk in Return.objects.order_by("-pk").values_list("pk", flat=True)[:200]
@@ -291,6 +310,8 @@ class Load:
                 roll = rng.random()
                 if index % 3 == 2:
                     kind, result = "customer", self.send("customer", "get", "/account/returns/")
+                elif roll < 0.1:
+                    kind, result = "API list", self.send("staff", "get", rng.choice(self.api))
                 elif roll < 0.55:
                     kind, result = "list", self.send("staff", "get", rng.choice(self.lists))
                 elif roll < 0.8:

@@ -18,7 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.utils.crypto import get_random_string
 
-from demo.benchmark import ADMIN, bench_plan, run_interleaved, saves, table, verdict_lines, verdicts
+from demo.benchmark import (
+    ADMIN,
+    bench_plan,
+    read_lines,
+    run_interleaved,
+    saves,
+    table,
+    verdict_lines,
+    verdicts,
+)
 from orders.models import Customer
 from returns.models import Return, Status
 
@@ -245,7 +254,11 @@ def http_sender(port, cookies, csrf):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         connection.request(method.upper(), path, body, headers)
         response = connection.getresponse()
-        response.read()
+        first_lines = getattr(page, "first_lines", 0)
+        if first_lines:
+            read_lines(iter(lambda: response.read1(65536), b""), first_lines)
+        else:
+            response.read()
         ms = (time.perf_counter() - started) * 1000
         connection.close()
         return response.status, ms, 0
