@@ -1,7 +1,7 @@
 """Every write of orders and customers."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -97,6 +97,12 @@ def order_upsert(
     A SKU the shop has not sent as a product yet becomes a product of its own.
     `report`, when given, is told what was created, updated or left unchanged.
     """
+    # In UTC: a local time in a daylight-saving gap (or fold) never compares equal to the
+    # value read back (PEP 495), so the same body would "change" the order every time.
+    placed_at, shipped_at = (
+        moment.astimezone(UTC) if moment is not None and timezone.is_aware(moment) else moment
+        for moment in (placed_at, shipped_at)
+    )
     for attempt in range(2):
         told = UpsertReport()
         try:

@@ -1,6 +1,9 @@
 """Orders, customers and products from the shop: upserts, idempotent, through the
 services, and never below what returns hold."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from inventory.models import Product, StockMovement, Variant
 from orders.models import Customer, Order, OrderLine
 from returns import services as return_services
@@ -47,6 +50,22 @@ def test_the_same_body_twice_changes_nothing(api):
     assert response.status_code == 200
     assert list(OrderLine.objects.values()) == before
     assert Order.objects.count() == Customer.objects.count() == Product.objects.count() == 1
+
+
+def test_a_local_time_in_the_daylight_saving_gap_sent_twice_changes_nothing(api, settings):
+    """02:30 on 29 March 2026 does not exist in Amsterdam (the clocks jump from 02:00 to
+    03:00). Sent without an offset, DRF reads it in the shop's zone; such a datetime never
+    compares equal to the one read back (PEP 495), so every upsert saw a change."""
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    body = _order(placed_at="2026-03-29T02:30:00", shipped_at="2026-03-29T02:45:00")
+    assert api.post("/api/v1/orders/", body, format="json").status_code == 201
+    order = Order.objects.get()
+    with CaptureQueriesContext(connection) as again:
+        assert api.post("/api/v1/orders/", body, format="json").status_code == 200
+    writes = [q["sql"] for q in again if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [sql for sql in writes if "orders_" in sql], writes
+    order.refresh_from_db()
+    assert order.placed_at.isoformat() == "2026-03-29T01:30:00+00:00"
 
 
 def test_an_idempotency_key_replays_the_first_answer_for_24_hours(api):
