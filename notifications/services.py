@@ -53,6 +53,32 @@ def _seconds(name: str, default: float) -> timedelta:
     return timedelta(seconds=float(getattr(settings, name, default)))
 
 
+def stuck_after() -> timedelta:
+    """How long a row may stay "sending" before the sweep takes its worker for dead
+    (OUTBOX_STUCK_AFTER; every outbox of the project: e-mails, webhooks)."""
+    return _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER)
+
+
+def requeue_lost(waiting, *, schedule, now, limit: int) -> int:
+    """Enqueue again the task of every row of `waiting` (an outbox's rows waiting for their
+    task) overdue by more than OUTBOX_LOST_AFTER: the task was lost (say the process died
+    between commit and enqueue). The row is not counted overdue again for another
+    OUTBOX_LOST_AFTER, so a busy queue is not flooded; rows another sweep holds are
+    skipped. How many were re-queued."""
+    lost = 0
+    with transaction.atomic():
+        rows = (
+            waiting.select_for_update(skip_locked=True)
+            .filter(next_attempt_at__lt=now - _seconds("OUTBOX_LOST_AFTER", DEFAULT_LOST_AFTER))
+            .order_by("pk")[:limit]
+        )
+        for row in rows:
+            waiting.model.objects.filter(pk=row.pk).update(next_attempt_at=now)
+            transaction.on_commit(partial(schedule, row.pk))
+            lost += 1
+    return lost
+
+
 # --- Internals ------------------------------------------------------------------------
 
 
@@ -328,7 +354,7 @@ def email_deliver(*, email_id: int) -> str:
     # wait for it, for at most half the sweep's patience: the claim so that a queued e-mail
     # still goes out when the database is back, the outcome above all, because an e-mail
     # the server accepted but that is not recorded as sent would be sent again.
-    within = _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER).total_seconds() / 2
+    within = stuck_after().total_seconds() / 2
     what = f"E-mail {email_id}"
     claimed = patiently(partial(_claim, email_id), within=within, what=what)
     if isinstance(claimed, str):
@@ -369,13 +395,13 @@ def outbox_sweep(*, limit: int = 500) -> SweepResult:
       queue is not flooded. A duplicate task is harmless: delivery is idempotent.
     """
     now = timezone.now()
-    stuck = lost = 0
+    stuck = 0
     with transaction.atomic():
         rows = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
             .filter(
                 state=State.SENDING,
-                updated_at__lt=now - _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER),
+                updated_at__lt=now - stuck_after(),
             )
             .order_by("pk")[:limit]
         )
@@ -405,19 +431,12 @@ def outbox_sweep(*, limit: int = 500) -> SweepResult:
             )
             _announce(email, email.state, error=error, guarded=True)
             stuck += 1
-    with transaction.atomic():
-        rows = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(
-                state__in=[State.QUEUED, State.RETRYING],
-                next_attempt_at__lt=now - _seconds("OUTBOX_LOST_AFTER", DEFAULT_LOST_AFTER),
-            )
-            .order_by("pk")[:limit]
-        )
-        for email in rows:
-            OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=now)
-            transaction.on_commit(partial(_schedule_delivery, email.pk))
-            lost += 1
+    lost = requeue_lost(
+        OutgoingEmail.objects.filter(state__in=[State.QUEUED, State.RETRYING]),
+        schedule=_schedule_delivery,
+        now=now,
+        limit=limit,
+    )
     if stuck or lost:
         logger.info("Outbox sweep: %s stuck and %s lost deliveries re-queued.", stuck, lost)
     return SweepResult(stuck=stuck, lost=lost)

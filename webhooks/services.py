@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.services import audit_record
 from core.db import patiently
 from core.request_id import current_request_id
-from notifications.services import retry_delays
+from notifications.services import requeue_lost, retry_delays, stuck_after
 
 from . import catalog, delivery, payloads, security
 from .exceptions import InvalidWebhookEndpoint, NotResendable
@@ -31,8 +31,6 @@ State = WebhookDelivery.State
 Outcome = WebhookAttempt.Outcome
 AREA = "settings.webhooks"
 
-DEFAULT_STUCK_AFTER = 900
-DEFAULT_LOST_AFTER = 300
 DEFAULT_PAUSE_AFTER = 3 * 24 * 3600
 # How long the previous secret still signs after a rotation.
 PREVIOUS_SECRET_VALID = timedelta(hours=24)
@@ -428,7 +426,7 @@ def webhook_deliver(*, delivery_id: int) -> str:
       (other 4xx, a redirect) or an address the SSRF guard refuses ends failed at once.
     - A worker that dies mid-request leaves the row "sending": the sweep hands it on.
     """
-    within = _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER).total_seconds() / 2
+    within = stuck_after().total_seconds() / 2
     what = f"Webhook {delivery_id}"
     claim = patiently(partial(_claim, delivery_id), within=within, what=what)
     if isinstance(claim, str):
@@ -463,14 +461,14 @@ def webhooks_sweep(*, limit: int = 500) -> SweepResult:
     than OUTBOX_LOST_AFTER has its task enqueued again. Rows are locked, skipping those
     another sweep holds."""
     now = timezone.now()
-    stuck = lost = 0
+    stuck = 0
     delays = retry_delays()
     with transaction.atomic():
         rows = (
             WebhookDelivery.objects.select_for_update(skip_locked=True)
             .filter(
                 state=State.SENDING,
-                updated_at__lt=now - _seconds("OUTBOX_STUCK_AFTER", DEFAULT_STUCK_AFTER),
+                updated_at__lt=now - stuck_after(),
             )
             .order_by("pk")[:limit]
         )
@@ -497,19 +495,12 @@ def webhooks_sweep(*, limit: int = 500) -> SweepResult:
                 update_fields=["state", "retries", "next_attempt_at", "last_error", "updated_at"]
             )
             stuck += 1
-    with transaction.atomic():
-        rows = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                state__in=[State.PENDING, State.RETRYING],
-                next_attempt_at__lt=now - _seconds("OUTBOX_LOST_AFTER", DEFAULT_LOST_AFTER),
-            )
-            .order_by("pk")[:limit]
-        )
-        for row in rows:
-            WebhookDelivery.objects.filter(pk=row.pk).update(next_attempt_at=now)
-            transaction.on_commit(partial(_schedule, row.pk))
-            lost += 1
+    lost = requeue_lost(
+        WebhookDelivery.objects.filter(state__in=[State.PENDING, State.RETRYING]),
+        schedule=_schedule,
+        now=now,
+        limit=limit,
+    )
     if stuck or lost:
         logger.info("Webhooks sweep: %s stuck and %s lost deliveries re-queued.", stuck, lost)
     return SweepResult(stuck=stuck, lost=lost)
