@@ -13,7 +13,23 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
 
+        # Who can be assigned a return (returns.selectors.assignable_staff) is cached per
+        # process under the configuration version (core.config): active users in a role,
+        # and superusers. A login (last_login) does not change it.
+        from django.contrib.auth.models import Group
+
+        from core.config import watch
+
         from .audit import AuditArea, register
+        from .models import User
+
+        watch(
+            User,
+            columns=("is_active", "is_staff", "is_superuser", "full_name", "email"),
+            insert_when="NEW.is_superuser",
+        )
+        watch(User.groups.through)
+        watch(Group, columns=("name",))
 
         register(AuditArea("settings.api_keys", _("API keys"), _api_key))
 

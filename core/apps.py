@@ -33,6 +33,10 @@ def append_only_after_migrate(sender, using="default", **kwargs):
     # post_migrate fires once per app with models; act after the last one.
     if sender.models_module is not None and sender is _last_app_with_models():
         ensure_append_only(connections[using])
+        # Also the configuration version's triggers (core.config), for the same reason.
+        from .config import install_triggers
+
+        install_triggers(connections[using])
 
 
 def _last_app_with_models():

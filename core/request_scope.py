@@ -34,3 +34,11 @@ def request_forget(key: str) -> None:
     memo = _memo.get()
     if memo is not None:
         memo.pop(key, None)
+
+
+def request_note(key: str, value) -> None:
+    """Keep a value the request has read on the way (the session's query also reads the
+    configuration version, core.config), so nobody asks the database for it again."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value

@@ -8,6 +8,12 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         from accounts.audit import AuditArea, register
+        from core.config import watch
+
+        from .models import InventorySettings
+
+        # The stock rule, cached per process under the configuration version (core.config).
+        watch(InventorySettings)
 
         # How the audit log names what inventory_settings_update changes.
         register(AuditArea("settings.inventory", _("Settings > Inventory")))

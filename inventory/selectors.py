@@ -1,6 +1,6 @@
 from django.db.models import Q, Sum
 
-from core.request_scope import request_memo
+from core.config import cached
 
 from .models import InventorySettings, Product, StockMovement, Variant
 
@@ -10,10 +10,14 @@ def inventory_settings() -> InventorySettings:
 
 
 def stock_linked_to_pos() -> bool:
-    """Read once per request (the return page's form and the save's rule ask both)."""
-    return request_memo(
-        "inventory.stock_linked_to_pos", lambda: inventory_settings().stock_linked_to_pos
-    )
+    """Kept per process under the configuration version (core.config): the return page's
+    form and the save's rule ask, on every request, for a rule that seldom changes."""
+    return cached("inventory.stock_linked_to_pos", _load_stock_linked_to_pos)
+
+
+def _load_stock_linked_to_pos() -> bool:
+    settings = InventorySettings.objects.filter(pk=1).first()
+    return settings.stock_linked_to_pos if settings else InventorySettings().stock_linked_to_pos
 
 
 def product_list(*, search: str = ""):

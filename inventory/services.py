@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from core.exceptions import DomainError
-from core.request_scope import request_forget
 from core.services import model_update
 
 from .models import InventorySettings, Product, StockMovement, Variant
@@ -126,7 +125,6 @@ def inventory_settings_update(*, actor, stock_linked_to_pos: bool) -> InventoryS
         current = InventorySettings.objects.select_for_update().get(pk=1)
         changes = model_update(current, {"stock_linked_to_pos": stock_linked_to_pos})
         audit_record(actor=actor, area="settings.inventory", instance=current, changes=changes)
-        request_forget("inventory.stock_linked_to_pos")
         return current
 
 

@@ -25,6 +25,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from accounts.audit import AuditArea, register
+        from core.config import watch
+
+        from .models import EmailTemplate
+
+        # The admins' texts, cached per process under the configuration version (core.config).
+        watch(EmailTemplate)
         from core.metrics import register_scrape_time
 
         from . import checks  # noqa: F401 (registers the system checks)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import audit_record
+from core.config import cached
 from core.db import patiently
 from core.request_id import current_request_id
 from core.services import model_update
@@ -116,17 +117,31 @@ def template_texts(*, event: str, language: str) -> tuple[str, str, bool]:
     """(subject, body, customised) to render (event, language) from: the admin's version when
     there is a valid one, else the default shipped in code."""
     placeholders = registry.get(event).placeholders
-    row = EmailTemplate.objects.filter(event=event, language=language).first()
+    row = saved_template(event=event, language=language)
     if row is not None:
-        if not template_errors(row.subject, placeholders) and not template_errors(
-            row.body, placeholders
-        ):
-            return row.subject, row.body, True
+        subject, body = row
+        if not template_errors(subject, placeholders) and not template_errors(body, placeholders):
+            return subject, body, True
         # Only the service writes rows and it checks them; one that fails the check was
         # written some other way. The default is safer than a half-filled text.
         logger.warning("E-mail template %s/%s is not valid; using the default.", event, language)
     subject, body = registry.default_texts(event, language)
     return subject, body, False
+
+
+def saved_template(*, event: str, language: str) -> tuple[str, str] | None:
+    """(subject, body) of the admin's text for (event, language), or None: kept per process
+    under the configuration version (core.config), as every save that e-mails asks."""
+
+    def load():
+        row = (
+            EmailTemplate.objects.filter(event=event, language=language)
+            .values_list("subject", "body")
+            .first()
+        )
+        return tuple(row) if row is not None else None
+
+    return cached(("notifications.template", event, language), load)
 
 
 # --- Queueing -------------------------------------------------------------------------

@@ -21,6 +21,14 @@ class ReturnsConfig(AppConfig):
 
     def ready(self):
         from accounts.audit import AuditArea, register
+        from core.config import watch
+
+        from .models import CatalogEntry, ReturnSettings
+
+        # Cached per process under the configuration version (core.config).
+        watch(CatalogEntry)
+        watch(ReturnSettings)
+        watch(ReturnSettings.photo_required_reasons.through)
 
         # The e-mails returns sends (registered with notifications), and its receivers of
         # the order pages' and the outbox's signals.

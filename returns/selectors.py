@@ -1,6 +1,7 @@
 """Every read the returns pages need, with its joins, so each page runs a fixed number of
 queries however much data there is."""
 
+import copy
 import operator
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import ROLE_PERMISSIONS
+from core.config import cached
 from core.csv_export import keyset_rows
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
@@ -40,14 +42,23 @@ from .workflow import Eligibility
 
 def return_settings() -> ReturnSettings:
     """The saved settings, or the defaults while nobody has saved any. A read, never a
-    write: every customer page asks, so it must cost one query and no transaction."""
+    write: every customer page asks. Kept per process under the configuration version
+    (core.config); each caller gets its own copy (the settings page binds a form to it)."""
+    return copy.copy(cached("returns.settings", _load_return_settings))
+
+
+def _load_return_settings() -> ReturnSettings:
     return ReturnSettings.objects.filter(pk=1).first() or ReturnSettings(pk=1)
 
 
 def photo_required_reasons() -> set[int]:
     """The reasons (catalog entry ids) for which a customer's request needs a photo."""
+    return set(cached("returns.photo_required_reasons", _load_photo_required_reasons))
+
+
+def _load_photo_required_reasons() -> frozenset[int]:
     through = ReturnSettings.photo_required_reasons.through
-    return set(
+    return frozenset(
         through.objects.filter(returnsettings_id=1).values_list("catalogentry_id", flat=True)
     )
 
@@ -301,24 +312,33 @@ def export_lines(returns):
 
 
 def catalog_labels() -> dict[int, str]:
-    """{catalog entry id: its name in the reader's language}, reasons and actions."""
+    """{catalog entry id: its name in the reader's language}, reasons and actions (kept
+    per process under the configuration version, core.config)."""
     language = translation.get_language()
-    return {
-        pk: (names or {}).get(language) or name
-        for pk, name, names in CatalogEntry.objects.values_list("pk", "name", "names")
-    }
+
+    def load():
+        return {
+            pk: (names or {}).get(language) or name
+            for pk, name, names in CatalogEntry.objects.values_list("pk", "name", "names")
+        }
+
+    return dict(cached(("returns.catalog_labels", language), load))
 
 
 def reason_labels() -> dict[int, str]:
     """{catalog reason id: its name in the reader's language}, in the order the list's
-    reason filter offers them."""
+    reason filter offers them (kept per process under the configuration version)."""
     language = translation.get_language()
-    return {
-        pk: (names or {}).get(language) or name
-        for pk, name, names in CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON)
-        .order_by("position", "name")
-        .values_list("pk", "name", "names")
-    }
+
+    def load():
+        return {
+            pk: (names or {}).get(language) or name
+            for pk, name, names in CatalogEntry.objects.filter(kind=CatalogEntry.Kind.REASON)
+            .order_by("position", "name")
+            .values_list("pk", "name", "names")
+        }
+
+    return dict(cached(("returns.reason_labels", language), load))
 
 
 # A name search that matches more customers than this looks at the first ones only.
@@ -513,8 +533,25 @@ ASSIGN_PERMISSION = "returns.change_return"
 
 def assignable_staff():
     """The backoffice users a return can be assigned to: active, with a role that may
-    change returns (accounts.roles: Staff, Admin) or superusers, by name. Read by role
-    name, not through the permission tables, which every page reads once per process."""
+    change returns (accounts.roles: Staff, Admin) or superusers, by name.
+
+    A queryset whose rows are already there, kept per process under the configuration
+    version (core.config): listing them costs no query; filtering it (a form's validation,
+    `can_be_assigned`) asks the database, as always. The users are shared by every request
+    of the process: read-only."""
+    staff = _assignable_staff()
+    staff._result_cache = list(cached("returns.assignable_staff", _load_assignable_staff))
+    staff._prefetch_done = True
+    return staff
+
+
+def _load_assignable_staff() -> tuple:
+    return tuple(_assignable_staff())
+
+
+def _assignable_staff():
+    # Read by role name, not through the permission tables, which every page reads once
+    # per process.
     roles = [name for name, codes in ROLE_PERMISSIONS.items() if ASSIGN_PERMISSION in codes]
     users = get_user_model().objects
     # Both sides from an index (group membership; the superusers' partial index), so the
@@ -529,7 +566,7 @@ def assignable_staff():
 
 
 def can_be_assigned(user) -> bool:
-    return assignable_staff().filter(pk=user.pk).exists()
+    return _assignable_staff().filter(pk=user.pk).exists()
 
 
 # --- Catalog ------------------------------------------------------------------------------
@@ -548,10 +585,23 @@ def catalog_entry(*, pk) -> CatalogEntry:
 
 
 def catalog_for_form(*keep: CatalogEntry | None) -> list[CatalogEntry]:
-    """Active reasons and actions in one query, plus inactive entries a return still uses
-    (so editing that return keeps its reason)."""
-    keep_ids = [entry.pk for entry in keep if entry is not None]
-    return list(catalog_entries().filter(Q(active=True) | Q(pk__in=keep_ids)))
+    """Active reasons and actions (kept per process under the configuration version,
+    core.config: the entries are shared, read-only), plus inactive entries a return still
+    uses (so editing that return keeps its reason)."""
+    entries = list(cached("returns.catalog_active", _load_active_catalog))
+    known = {entry.pk for entry in entries}
+    extra = [entry for entry in keep if entry is not None and entry.pk not in known]
+    if extra:
+        entries = sorted(entries + extra, key=_catalog_order)
+    return entries
+
+
+def _catalog_order(entry: CatalogEntry):
+    return (entry.kind, entry.position, entry.name, entry.pk)
+
+
+def _load_active_catalog() -> tuple[CatalogEntry, ...]:
+    return tuple(catalog_entries().filter(active=True))
 
 
 def catalog_with_usage():
@@ -669,8 +719,9 @@ def requested_return(*, customer: Customer, token) -> Return | None:
 
 
 def customer_catalog() -> list[CatalogEntry]:
-    """The reasons and actions a customer may choose: active and visible to customers."""
-    return list(catalog_entries().filter(active=True, visible_to_customers=True))
+    """The reasons and actions a customer may choose: active and visible to customers
+    (from the same per-process cache as `catalog_for_form`; read-only)."""
+    return [entry for entry in catalog_for_form() if entry.visible_to_customers]
 
 
 # --- Receiving: from what a scanner typed to the return ------------------------------------

@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read in the session's own query (accounts.sessions).
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A selector's NotFound (a domain error) is the site's 404 page.
@@ -216,6 +217,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Backoffice (and Django admin) sessions end after SESSION_COOKIE_AGE seconds from login,
 # and by default when the browser closes. Customers stay logged in longer: their login
 # sets CUSTOMER_SESSION_AGE (orders.views.AccountLoginView).
+# Database sessions (accounts.Session, Django's with a user column): one query per request
+# reads the session, its user and the configuration version (core.config).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 CUSTOMER_SESSION_AGE = env.int("CUSTOMER_SESSION_AGE", default=14 * 24 * 60 * 60)

@@ -12,13 +12,20 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         from accounts.audit import AuditArea, register
+        from core.config import watch
         from core.events import subscribe
         from core.metrics import register_scrape_time
         from core.sweeps import register_sweeper
 
         from . import receivers  # noqa: F401  (the return page's panel)
         from .metrics import webhook_metrics
+        from .models import WebhookEndpoint
         from .services import AREA, event_record, webhooks_sweep
+
+        # Which endpoints want an event is cached per process under the configuration
+        # version (core.config): a pause, a resume, a new or deleted endpoint or a change of
+        # its events raises it; a failed delivery (failing_since) does not.
+        watch(WebhookEndpoint, columns=("active", "events"))
 
         subscribe("webhooks", event_record)
         register_sweeper("Webhooks", webhooks_sweep)

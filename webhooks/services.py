@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
+from core.config import cached
 from core.db import patiently
 from core.request_id import current_request_id
 from notifications.services import requeue_lost, retry_delays, stuck_after
@@ -208,13 +209,27 @@ def _schedule(delivery_id: int, run_after: datetime | None = None) -> None:
 def event_record(event: str, obj, **data) -> list[WebhookDelivery]:
     """The core.events subscriber: one delivery per active endpoint that asked for `event`,
     written in the caller's transaction (a rollback leaves none), each enqueued on commit.
-    Events nobody asked for cost one query."""
+
+    Which endpoints want which event is kept per process under the configuration version
+    (core.config), read with the request's session: the deliveries are for exactly the
+    endpoints active at that version, and events nobody asked for cost no query. A pause,
+    a resume or a new endpoint takes effect at the next request."""
     if event not in catalog.EVENTS:
         return []
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if event in e.events]
-    if not endpoints:
+    wanted = [pk for pk, events in active_endpoints() if event in events]
+    if not wanted:
         return []
-    return _record_for(endpoints, event, obj)
+    return _record_for([WebhookEndpoint(pk=pk) for pk in wanted], event, obj)
+
+
+def active_endpoints() -> tuple[tuple[int, frozenset[str]], ...]:
+    """(endpoint id, the events it wants) of every active endpoint."""
+    return cached("webhooks.active_endpoints", _load_active_endpoints)
+
+
+def _load_active_endpoints() -> tuple[tuple[int, frozenset[str]], ...]:
+    rows = WebhookEndpoint.objects.filter(active=True).order_by("pk")
+    return tuple((pk, frozenset(events or ())) for pk, events in rows.values_list("pk", "events"))
 
 
 def _record_for(endpoints, event: str, obj) -> list[WebhookDelivery]:

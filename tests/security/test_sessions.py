@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+
+from accounts.models import Session
 
 PASSWORD = "secret-pass-123"
 
