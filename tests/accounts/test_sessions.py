@@ -61,9 +61,12 @@ def test_the_session_row_names_its_user_and_goes_with_a_deleted_user(staff):
 
 def test_login_and_logout(staff):
     client = Client()
-    assert client.post(
-        "/backoffice/login/", {"username": staff.email, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/backoffice/login/", {"username": staff.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert _is_logged_in(client)
     client.post("/backoffice/logout/")
     assert not _is_logged_in(client)

@@ -83,9 +83,7 @@ def test_catalog_writes_raise_the_version():
 
 def test_settings_writes_raise_the_version():
     assert _raises(lambda: InventorySettings.objects.update_or_create(pk=1))
-    assert _raises(
-        lambda: InventorySettings.objects.filter(pk=1).update(stock_linked_to_pos=True)
-    )
+    assert _raises(lambda: InventorySettings.objects.filter(pk=1).update(stock_linked_to_pos=True))
     assert _raises(lambda: ReturnSettings.objects.update_or_create(pk=1))
     assert _raises(lambda: ReturnSettings.objects.filter(pk=1).update(return_window_days=30))
     reason = CatalogEntryFactory(name="Scratched")

@@ -182,3 +182,35 @@ def test_a_refund_is_an_event_without_the_voucher_code(everything, order_line, s
     assert row.payload["data"]["refund_method"] == "store_credit"
     assert invoice.refund_reference not in str(row.payload)
     assert row.reference == f"order:{order_line.order_id}"
+
+
+def test_a_paused_or_new_endpoint_counts_from_the_next_request(
+    everything, create_return, shop_admin
+):
+    """Which endpoints want an event is cached per process (core.config): a pause, by the
+    service or any other path (another host, the database itself), and a new endpoint
+    take effect at the next request; the save itself runs no SELECT of the endpoints."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.request_scope import request_scope
+
+    with request_scope():
+        create_return()
+    assert WebhookDelivery.objects.filter(endpoint=everything).count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE webhooks_webhookendpoint SET active = %s WHERE id = %s", [False, everything.pk]
+        )
+    with request_scope():
+        create_return()
+    assert WebhookDelivery.objects.filter(endpoint=everything).count() == 1
+    second, _secret = services.endpoint_create(
+        actor=shop_admin, url="https://127.0.0.1:9/second", events=["return.created"]
+    )
+    with request_scope():
+        services.active_endpoints()  # read once, as the request's first save would
+        with CaptureQueriesContext(connection) as queries:
+            create_return()
+    assert WebhookDelivery.objects.filter(endpoint=second).count() == 1
+    assert not any("webhooks_webhookendpoint" in q["sql"] for q in queries.captured_queries)
