@@ -1,3 +1,5 @@
+from django.forms import ModelChoiceField
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -136,3 +138,22 @@ def render_field(field) -> str:
     )
     error_html = format_html('<div class="errors">{}</div>', errors) if errors else ""
     return format_html('<div class="{}">{}\n{}\n{}\n</div>\n', classes, body, help_text, error_html)
+
+
+class ReadOnceChoiceIterator(ModelChoiceIterator):
+    """Django's ModelChoiceIterator reads its queryset with .iterator(), which on
+    PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE: three round trips, none
+    prepared) and reads again on every rendering, even of a queryset already read. This
+    one reads the queryset once, into its result cache, and reuses that."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ReadOnceModelChoiceField(ModelChoiceField):
+    """A ModelChoiceField for short lists (the assignable staff) read once per request."""
+
+    iterator = ReadOnceChoiceIterator
