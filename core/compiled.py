@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 
 _markers = itertools.count(1)
 
@@ -49,6 +50,11 @@ class CompiledQuery:
                 compiled = self._compiled.get(connection.vendor) or self._compile(values)
                 self._compiled[connection.vendor] = compiled
         queryset, compiler, sql, params, slots = compiled
+        if queryset.query.select_for_update and connection.get_autocommit():
+            # What Django's compiler checks on every build of such a query.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(params)
         for index, name in slots:
             params[index] = values[name]

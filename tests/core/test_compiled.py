@@ -89,3 +89,16 @@ def test_a_queryset_built_once_reads_the_rows_as_they_are_at_each_call():
     assert list(numbers().filter(number="ORD-B")) == ["ORD-B"]
     assert list(numbers()) == ["ORD-A", "ORD-B"]  # a caller's filter stays its own
     assert len(calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_query_is_refused_outside_a_transaction_on_every_run():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    order = OrderLineFactory().order
+    query = CompiledQuery(lambda pk: Order.objects.select_for_update().filter(pk=pk))
+    with transaction.atomic():
+        assert query.run(pk=order.pk) == [order]
+    with pytest.raises(TransactionManagementError):
+        query.run(pk=order.pk)
