@@ -1,3 +1,5 @@
+from django.forms import ModelChoiceField
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -136,3 +138,34 @@ def render_field(field) -> str:
     )
     error_html = format_html('<div class="errors">{}</div>', errors) if errors else ""
     return format_html('<div class="{}">{}\n{}\n{}\n</div>\n', classes, body, help_text, error_html)
+
+
+class ReadOnceChoiceIterator(ModelChoiceIterator):
+    """Django's ModelChoiceIterator reads its queryset with .iterator(), which on
+    PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE: three round trips, none
+    prepared) and reads again on every rendering, even of a queryset already read. This
+    one reads the queryset once, into its result cache, and reuses that."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ReadOnceModelChoiceField(ModelChoiceField):
+    """A ModelChoiceField for short lists (the assignable staff) read once per request,
+    or not at all when the queryset given already has its rows (returns.selectors.
+    assignable_staff, from the process's cache: core.config). A chosen value is still
+    looked up in the database (to_python filters a clone)."""
+
+    iterator = ReadOnceChoiceIterator
+
+    def _set_queryset(self, queryset):
+        # ModelChoiceField keeps a clone (.all()), which would drop rows already read.
+        if queryset is not None and queryset._result_cache is None:
+            queryset = queryset.all()
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(ModelChoiceField._get_queryset, _set_queryset)

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import ReadOnceModelChoiceField
 from core.languages import language_name
 
 from . import workflow
@@ -596,37 +596,10 @@ class InspectionPhotosForm(forms.Form):
         photos.error_messages["required"] = _("Choose at least one photo.")
 
 
-class _StaffChoices(ModelChoiceIterator):
-    # Lists the queryset's rows as they are (selectors.assignable_staff has them from the
-    # process's cache) instead of running its query again, as iterator() would.
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for user in self.queryset:
-            yield self.choice(user)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """A choice of a staff member that renders from selectors.assignable_staff's rows
-    without a query; a chosen value is still looked up in the database (to_python)."""
-
-    iterator = _StaffChoices
-
-    def _set_queryset(self, queryset):
-        # Kept as given (ModelChoiceField copies it with .all(), dropping its rows).
-        self._queryset = queryset
-        self.widget.choices = self.choices
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-    def label_from_instance(self, obj):
-        return obj.get_full_name()
-
-
 class AssignForm(forms.Form):
     """Who handles the return: a member of the staff, or nobody."""
 
-    assignee = StaffChoiceField(
+    assignee = ReadOnceModelChoiceField(
         label=_("Assigned to"),
         queryset=None,
         required=False,
@@ -636,6 +609,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
 
 
 class BulkForm(forms.Form):
@@ -659,7 +633,7 @@ class BulkForm(forms.Form):
         label=_("New status"), choices=[("", "—"), *Status.choices], required=False
     )
     notify_customer = forms.BooleanField(label=_("Notify customer"), required=False)
-    assignee = StaffChoiceField(
+    assignee = ReadOnceModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
     action = forms.ChoiceField(
@@ -673,6 +647,7 @@ class BulkForm(forms.Form):
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
 
     def clean(self):
         data = super().clean()
