@@ -25,7 +25,8 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     try:
         subprocess.run(  # noqa: S603
             [  # noqa: S607
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "openssl", "req", "-x509", "-nodes", "-days", "1",
+                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                 "-keyout", str(key), "-out", str(cert),
             ],
@@ -78,7 +79,7 @@ class WebhookReceiver:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert, key)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.url = f"https://127.0.0.1:{port}/hooks/returns"
+        self.url = f"https://127.0.0.1:{self.server.server_address[1]}/hooks/returns"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):
