@@ -157,7 +157,7 @@ class Command(BaseCommand):
             receiver.stop()
             # Nothing more goes to a receiver that is gone.
             webhook_services.endpoint_pause(
-                actor=None, endpoint=endpoint, reason="The cluster proof is over."
+                actor=bench_users()["admin"], endpoint=endpoint, reason="The cluster proof is over."
             )
         audit = self.audit(started_at, sink, receiver, endpoint, load, drained)
         path = Path(options["json"])
@@ -333,6 +333,7 @@ class Command(BaseCommand):
                 and sent[reference] == Counter({REQUEST_RECEIVED.name: 1, REQUESTED.name: 1})
             )
         return {
+            "request pages refused (nothing left)": load.request_pages_refused,
             "return requests sent": load.request_posts,
             "return requests sent twice at once": load.request_twins,
             "return requests answered with their return": len(answered),
@@ -368,6 +369,7 @@ class Load:
         self.statuses, self.kinds = Counter(), Counter()
         self.refused = self.saved = self.conflicts = 0
         self.request_posts = self.request_twins = self.request_refused = 0
+        self.request_pages_refused = 0  # the order had nothing left to return (403)
         self.requested = defaultdict(set)  # form token: the returns its answers led to
         self.lock = threading.Lock()
         rng = random.Random(5)
@@ -436,6 +438,7 @@ class Load:
         fields = fill_request_form(page, rng, avoid_reasons=self.photo_reasons)
         if status != 200 or fields is None:
             with self.lock:
+                self.request_pages_refused += status == 403
                 if status in (200, 403) and chosen in self.orders:
                     self.orders.remove(chosen)
             return True
