@@ -15,7 +15,7 @@ INPUT_TEMPLATES = {
     for name in (
         "text.html", "number.html", "email.html", "password.html", "hidden.html",
         "checkbox.html", "date.html", "datetime.html", "time.html", "url.html",
-        "search.html", "tel.html", "color.html",
+        "search.html", "tel.html", "color.html", "file.html",
     )
 }  # fmt: skip
 

@@ -8,6 +8,10 @@ from django.forms.renderers import TemplatesSetting
 from core.forms import FormRenderer
 
 
+class MultipleFiles(forms.FileInput):
+    allow_multiple_selected = True
+
+
 class Sample(forms.Form):
     plain = forms.ChoiceField(choices=[("", "—"), ("a", "Apples & <pears>"), ("b", 'Say "hi"')])
     grouped = forms.ChoiceField(
@@ -23,6 +27,8 @@ class Sample(forms.Form):
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     secret = forms.CharField(widget=forms.HiddenInput)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(widget=forms.FileInput(attrs={"accept": "image/*"}))
+    uploads = forms.FileField(required=False, widget=MultipleFiles(attrs={"accept": "image/*"}))
 
 
 def normalized(html: str) -> str:
