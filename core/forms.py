@@ -6,8 +6,11 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-# templates/forms/field.html, built in Python by render_field (the same markup).
+# templates/forms/field.html and form.html, built in Python by render_field and
+# render_form (the same markup).
 FIELD_TEMPLATE = "forms/field.html"
+FORM_TEMPLATE = "forms/form.html"
+FORM_CONTEXT = {"form", "fields", "hidden_fields", "errors"}  # Django's Form.get_context()
 WIDGETS = "django/forms/widgets/"
 SELECT_TEMPLATE = WIDGETS + "select.html"
 TEXTAREA_TEMPLATE = WIDGETS + "textarea.html"
@@ -29,12 +32,14 @@ class FormRenderer(TemplatesSetting):
     attributes, through includes of their own, which made a page's form cost more than its
     queries. The markup is the same (tests/test_forms.py compares the two)."""
 
-    form_template_name = "forms/form.html"
+    form_template_name = FORM_TEMPLATE
     field_template_name = FIELD_TEMPLATE
 
     def render(self, template_name, context, request=None):
         if template_name == FIELD_TEMPLATE and set(context) == {"field"}:
             return render_field(context["field"])
+        if template_name == FORM_TEMPLATE and set(context) == FORM_CONTEXT:
+            return render_form(context)
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
         if template_name in INPUT_TEMPLATES:
@@ -123,6 +128,17 @@ def render_field(field) -> str:
     )
     error_html = f'<div class="errors">{_e(errors)}</div>' if errors else ""
     return SafeString(f'<div class="{classes}">{body}\n{help_text}\n{error_html}\n</div>\n')
+
+
+def render_form(context) -> str:
+    """templates/forms/form.html: the form's own errors, its field groups, its hidden
+    fields."""
+    errors = context["errors"]
+    head = f'<div class="form-errors" role="alert">{_e(errors)}</div>' if errors else ""
+    groups = "".join(_e(field.as_field_group()) for field, _errors in context["fields"])
+    hidden = "".join(_e(field) for field in context["hidden_fields"])
+    # Django's renderers strip what a template gives.
+    return SafeString(f"{head}\n{groups}\n{hidden}".strip())
 
 
 class ReadOnceChoiceIterator(ModelChoiceIterator):
