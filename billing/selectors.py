@@ -1,3 +1,4 @@
+from core.compiled import CompiledQuery
 from returns.workflow import Status as ReturnStatus
 from returns.workflow import allowed_next
 
@@ -12,8 +13,21 @@ def order_credit_invoices(order):
     return CreditInvoice.objects.filter(order=order).order_by("-created_at", "-pk")
 
 
-def return_credit_invoices(rma):
-    return CreditInvoice.objects.filter(rma=rma).order_by("-created_at", "-pk")
+# The return page's billing panel, on every request: built once per process.
+_RETURN_INVOICES = CompiledQuery(
+    lambda rma_id: CreditInvoice.objects.filter(rma_id=rma_id).order_by("-created_at", "-pk")
+)
+_RETURN_EXCHANGES = CompiledQuery(
+    lambda rma_id: (
+        Exchange.objects.filter(rma_id=rma_id)
+        .select_related("replacement_order", "credit_invoice")
+        .order_by("-created_at", "-pk")
+    )
+)
+
+
+def return_credit_invoices(rma) -> list[CreditInvoice]:
+    return _RETURN_INVOICES.run(rma_id=rma.pk)
 
 
 def credit_invoice_detail(*, pk: int) -> CreditInvoice:
@@ -79,12 +93,8 @@ def exchange_page_data(rma):
     return lines, same_product
 
 
-def return_exchanges(rma):
-    return (
-        Exchange.objects.filter(rma=rma)
-        .select_related("replacement_order", "credit_invoice")
-        .order_by("-created_at", "-pk")
-    )
+def return_exchanges(rma) -> list[Exchange]:
+    return _RETURN_EXCHANGES.run(rma_id=rma.pk)
 
 
 def replacement_of(order):

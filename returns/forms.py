@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import ReadOnceModelChoiceField
 from core.languages import language_name
 
 from . import workflow
@@ -598,7 +599,7 @@ class InspectionPhotosForm(forms.Form):
 class AssignForm(forms.Form):
     """Who handles the return: a member of the staff, or nobody."""
 
-    assignee = forms.ModelChoiceField(
+    assignee = ReadOnceModelChoiceField(
         label=_("Assigned to"),
         queryset=None,
         required=False,
@@ -632,7 +633,7 @@ class BulkForm(forms.Form):
         label=_("New status"), choices=[("", "—"), *Status.choices], required=False
     )
     notify_customer = forms.BooleanField(label=_("Notify customer"), required=False)
-    assignee = forms.ModelChoiceField(
+    assignee = ReadOnceModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
     action = forms.ChoiceField(

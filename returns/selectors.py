@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import ROLE_PERMISSIONS
+from core.compiled import CompiledQuery, built_once
 from core.csv_export import keyset_rows
 from orders.models import Customer, Order, OrderLine
 from orders.selectors import customer_search
@@ -215,9 +216,11 @@ class _ReturnRows(ValuesIterable):
         return map(ReturnRow, super().__iter__())
 
 
+@built_once
 def return_rows():
     """The returns list's rows as plain values (ReturnRow): exactly the columns a row shows,
-    no model objects to build and no join to the catalog (see `reason_labels`)."""
+    no model objects to build and no join to the catalog (see `reason_labels`). Built once
+    per process: resolving the two subqueries cost about 1 ms a page."""
     rows = Return.objects.annotate(
         item_count=_item_count(), received_count=_received_count()
     ).values(*ROW_COLUMNS, "item_count", "received_count")
@@ -473,20 +476,29 @@ def return_lines(rma: Return) -> list[ReturnLine]:
     return list(ReturnLine.objects.filter(rma=rma).select_related(_LINE_RELATED).order_by("pk"))
 
 
+# Built once per process (core.compiled): the page's biggest lookup, on every request.
+_DETAIL_WITH_LINES = CompiledQuery(
+    lambda rma_id: (
+        ReturnLine.objects.filter(rma_id=rma_id)
+        .annotate(rma_has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("rma_id"))))
+        .select_related(_LINE_RELATED, *(f"rma__{name}" for name in _DETAIL_RELATED))
+        .order_by("pk")
+    )
+)
+
+
 def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
     """`return_detail` and `return_lines` in one query (the return page reads both on
     every request, and its Save once more under the lock): the lines, each joined with the
     return and what the page shows of it. A return always has lines; one without is read
     the two-query way."""
     try:
-        lines = list(
-            ReturnLine.objects.filter(rma_id=int(pk))
-            .annotate(rma_has_photos=Exists(ReturnPhoto.objects.filter(rma=OuterRef("rma_id"))))
-            .select_related(_LINE_RELATED, *(f"rma__{name}" for name in _DETAIL_RELATED))
-            .order_by("pk")
-        )
-    except ValueError:
+        rma_id = int(pk)
+    except (TypeError, ValueError):
         raise ReturnNotFound from None
+    if not -(2**63) <= rma_id < 2**63:
+        raise ReturnNotFound
+    lines = _DETAIL_WITH_LINES.run(rma_id=rma_id)
     if not lines:
         rma = return_detail(pk=pk)
         return rma, return_lines(rma)
@@ -497,13 +509,24 @@ def return_detail_with_lines(*, pk) -> tuple[Return, list[ReturnLine]]:
     return rma, lines
 
 
-def return_history(rma: Return, *, for_customer: bool = False):
+_HISTORY = CompiledQuery(
+    lambda rma_id: (
+        HistoryEntry.objects.filter(rma_id=rma_id)
+        .select_related("actor", "note")
+        .order_by("-created_at", "-pk")
+    )
+)
+_CUSTOMER_HISTORY = CompiledQuery(
+    lambda rma_id: HistoryEntry.objects.filter(
+        rma_id=rma_id, kind__in=workflow.CUSTOMER_HISTORY_KINDS
+    ).order_by("-created_at", "-pk")
+)
+
+
+def return_history(rma: Return, *, for_customer: bool = False) -> list[HistoryEntry]:
     """The return's history, newest first, with who did it and the notes' text. For the
     customer only what returns.workflow.CUSTOMER_HISTORY_KINDS allows (the status story)."""
-    entries = HistoryEntry.objects.filter(rma=rma).select_related("actor", "note")
-    if for_customer:
-        entries = entries.filter(kind__in=workflow.CUSTOMER_HISTORY_KINDS).select_related(None)
-    return entries.order_by("-created_at", "-pk")
+    return (_CUSTOMER_HISTORY if for_customer else _HISTORY).run(rma_id=rma.pk)
 
 
 # --- Assignment ---------------------------------------------------------------------------
@@ -511,6 +534,7 @@ def return_history(rma: Return, *, for_customer: bool = False):
 ASSIGN_PERMISSION = "returns.change_return"
 
 
+@built_once
 def assignable_staff():
     """The backoffice users a return can be assigned to: active, with a role that may
     change returns (accounts.roles: Staff, Admin) or superusers, by name. Read by role

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
+from core.compiled import CompiledQuery
 from core.services import model_update
 from inventory.models import StockMovement
 from inventory.selectors import stock_linked_to_pos
@@ -283,6 +284,22 @@ def _request(*, customer, order, quantities, reason, action, comment, token, sto
 # --- Change -------------------------------------------------------------------------
 
 
+# A save's reads under the lock, built to SQL once per process (core.compiled): the
+# return, with what the history and the e-mail will need from it, and its lines.
+_LOCKED_FOR_CHANGE = CompiledQuery(
+    lambda pk: (
+        Return.objects.select_for_update(of=("self",))
+        .select_related("reason", "action", "customer__user", "order")
+        .filter(pk=pk)
+    )
+)
+_LINES = CompiledQuery(
+    lambda rma_id: (
+        ReturnLine.objects.filter(rma_id=rma_id).select_related("order_line").order_by("pk")
+    )
+)
+
+
 def return_change(
     *,
     rma: Return,
@@ -311,11 +328,10 @@ def return_change(
     """
     with transaction.atomic():
         # One query: the lock, and what the history and the e-mail will need from it.
-        rma = (
-            Return.objects.select_for_update(of=("self",))
-            .select_related("reason", "action", "customer__user", "order")
-            .get(pk=rma.pk)
-        )
+        locked = _LOCKED_FOR_CHANGE.run(pk=rma.pk)
+        if not locked:
+            raise Return.DoesNotExist
+        rma = locked[0]
         if rma.version != version:
             raise ReturnChangedMeanwhile
         # A deactivated entry stays acceptable on the returns that already use it.
@@ -329,7 +345,9 @@ def return_change(
         new_status = status or old_status
         reopening = workflow.check_transition(old_status, new_status, can_reopen=_can_reopen(user))
 
-        lines = list(rma.lines.select_related("order_line").order_by("pk"))
+        lines = _LINES.run(rma_id=rma.pk)
+        for line in lines:
+            line.rma = rma
         tallied_before = tallies_of(
             rma, [(line.order_line.variant_id, line.quantity) for line in lines]
         )
