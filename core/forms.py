@@ -1,11 +1,16 @@
+import html
+
 from django.forms import ModelChoiceField
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 
-# templates/forms/field.html, built in Python by render_field (the same markup).
+# templates/forms/field.html and form.html, built in Python by render_field and
+# render_form (the same markup).
 FIELD_TEMPLATE = "forms/field.html"
+FORM_TEMPLATE = "forms/form.html"
+FORM_CONTEXT = {"form", "fields", "hidden_fields", "errors"}  # Django's Form.get_context()
 WIDGETS = "django/forms/widgets/"
 SELECT_TEMPLATE = WIDGETS + "select.html"
 TEXTAREA_TEMPLATE = WIDGETS + "textarea.html"
@@ -15,7 +20,7 @@ INPUT_TEMPLATES = {
     for name in (
         "text.html", "number.html", "email.html", "password.html", "hidden.html",
         "checkbox.html", "date.html", "datetime.html", "time.html", "url.html",
-        "search.html", "tel.html", "color.html",
+        "search.html", "tel.html", "color.html", "file.html",
     )
 }  # fmt: skip
 
@@ -27,12 +32,14 @@ class FormRenderer(TemplatesSetting):
     attributes, through includes of their own, which made a page's form cost more than its
     queries. The markup is the same (tests/test_forms.py compares the two)."""
 
-    form_template_name = "forms/form.html"
+    form_template_name = FORM_TEMPLATE
     field_template_name = FIELD_TEMPLATE
 
     def render(self, template_name, context, request=None):
         if template_name == FIELD_TEMPLATE and set(context) == {"field"}:
             return render_field(context["field"])
+        if template_name == FORM_TEMPLATE and set(context) == FORM_CONTEXT:
+            return render_form(context)
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
         if template_name in INPUT_TEMPLATES:
@@ -42,60 +49,54 @@ class FormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+def _e(value) -> str:
+    """django.utils.html.conditional_escape, without the lazy-string wrappers around
+    escape() that were a third of a form's rendering: safe HTML as it is, anything else
+    escaped as escape() does (html.escape of str())."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """Attributes as django/forms/widgets/attrs.html writes them, in the same order."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_e(name)}" if value is True else f' {_e(name)}="{_e(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
 def render_select(widget) -> str:
     groups = []
     for group_name, options, _index in widget["optgroups"]:
-        rendered = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (str(option["value"]), _attrs(option["attrs"]), option["label"])
-                for option in options
-            ),
+        rendered = "".join(
+            f'\n  <option value="{_e(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{_e(option['label'])}</option>"
+            for option in options
         )
         if group_name:
-            rendered = format_html(
-                '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
-            )
+            rendered = f'\n  <optgroup label="{_e(group_name)}">{rendered}\n  </optgroup>'
         groups.append(rendered)
-    return format_html(
-        '<select name="{}"{}>{}\n</select>',
-        widget["name"],
-        _attrs(widget["attrs"]),
-        mark_safe("".join(groups)),  # noqa: S308 (parts built with format_html)
+    return SafeString(
+        f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>{"".join(groups)}\n</select>'
     )
 
 
 def render_input(widget) -> str:
-    value = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
-    return format_html(
-        '<input type="{}" name="{}"{}{}>\n',
-        widget["type"],
-        widget["name"],
-        value,
-        _attrs(widget["attrs"]),
+    value = "" if widget["value"] is None else f' value="{_e(str(widget["value"]))}"'
+    return SafeString(
+        f'<input type="{_e(widget["type"])}" name="{_e(widget["name"])}"{value}'
+        f"{_attrs(widget['attrs'])}>\n"
     )
 
 
 def render_textarea(widget) -> str:
-    return format_html(
-        '<textarea name="{}"{}>\n{}</textarea>\n',
-        widget["name"],
-        _attrs(widget["attrs"]),
-        widget["value"] or "",
+    return SafeString(
+        f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_e(widget['value'] or '')}</textarea>\n"
     )
 
 
@@ -110,34 +111,34 @@ def render_field(field) -> str:
         classes += " field--checkbox"
     if field.field.disabled:
         classes += " field--disabled"
+    auto_id = _e(field.auto_id)
     if checkbox:
-        body = format_html(
-            '\n  {}\n  <label for="{}">{}</label>', field, field.auto_id, field.label
-        )
+        body = f'\n  {_e(field)}\n  <label for="{auto_id}">{_e(field.label)}</label>'
     elif field.use_fieldset:
-        body = format_html(
-            "\n  <fieldset><legend>{}</legend>\n  {}\n  </fieldset>", field.label, field
-        )
+        body = f"\n  <fieldset><legend>{_e(field.label)}</legend>\n  {_e(field)}\n  </fieldset>"
     else:
         required = (
-            mark_safe(' <span class="required" aria-hidden="true">*</span>')
-            if field.field.required
-            else ""
+            ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
         )
-        body = format_html(
-            '\n  <label for="{}">{}{}</label>\n  {}\n  ',
-            field.auto_id,
-            field.label,
-            required,
-            field,
-        )
+        body = f'\n  <label for="{auto_id}">{_e(field.label)}{required}</label>\n  {_e(field)}\n  '
     help_text = (
-        format_html('<p class="help" id="{}_helptext">{}</p>', field.auto_id, field.help_text)
+        f'<p class="help" id="{auto_id}_helptext">{_e(field.help_text)}</p>'
         if field.help_text
         else ""
     )
-    error_html = format_html('<div class="errors">{}</div>', errors) if errors else ""
-    return format_html('<div class="{}">{}\n{}\n{}\n</div>\n', classes, body, help_text, error_html)
+    error_html = f'<div class="errors">{_e(errors)}</div>' if errors else ""
+    return SafeString(f'<div class="{classes}">{body}\n{help_text}\n{error_html}\n</div>\n')
+
+
+def render_form(context) -> str:
+    """templates/forms/form.html: the form's own errors, its field groups, its hidden
+    fields."""
+    errors = context["errors"]
+    head = f'<div class="form-errors" role="alert">{_e(errors)}</div>' if errors else ""
+    groups = "".join(_e(field.as_field_group()) for field, _errors in context["fields"])
+    hidden = "".join(_e(field) for field in context["hidden_fields"])
+    # Django's renderers strip what a template gives.
+    return SafeString(f"{head}\n{groups}\n{hidden}".strip())
 
 
 class ReadOnceChoiceIterator(ModelChoiceIterator):

@@ -8,6 +8,10 @@ from django.forms.renderers import TemplatesSetting
 from core.forms import FormRenderer
 
 
+class MultipleFiles(forms.FileInput):
+    allow_multiple_selected = True
+
+
 class Sample(forms.Form):
     plain = forms.ChoiceField(choices=[("", "—"), ("a", "Apples & <pears>"), ("b", 'Say "hi"')])
     grouped = forms.ChoiceField(
@@ -23,6 +27,8 @@ class Sample(forms.Form):
     when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     secret = forms.CharField(widget=forms.HiddenInput)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(widget=forms.FileInput(attrs={"accept": "image/*"}))
+    uploads = forms.FileField(required=False, widget=MultipleFiles(attrs={"accept": "image/*"}))
 
 
 def normalized(html: str) -> str:
@@ -93,3 +99,23 @@ def test_field_groups_render_as_the_field_template_does():
     assert 'class="field field--error"' in html and "<fieldset><legend>" in html
     assert "Pick &lt;one&gt;" in html
     assert 'class="field field--error field--checkbox"' in bound["agree"].as_field_group()
+
+
+class TemplateForms(TemplateFieldGroups):
+    form_template_name = FormRenderer.form_template_name
+
+
+def test_whole_forms_render_as_the_form_template_does():
+    """Errors of the form (and of its hidden fields), every field group, hidden fields:
+    the template's markup (whitespace between tags aside, as for the field groups)."""
+    for kwargs in ({"data": {**DATA, "choice": "x", "secret": ""}}, {"initial": {"plain": "a"}}):
+        ours = WithFieldsets(renderer=FormRenderer(), **kwargs)
+        theirs = WithFieldsets(renderer=TemplateForms(), **kwargs)
+        ours.is_valid(), theirs.is_valid()
+        if "data" in kwargs:
+            ours.add_error(None, "Not <like> this")
+            theirs.add_error(None, "Not <like> this")
+        assert normalized(ours) == normalized(theirs)
+        if "data" in kwargs:
+            assert '<div class="form-errors" role="alert">' in str(ours)
+            assert "Not &lt;like&gt; this" in str(ours)
