@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import backoffice_required, settings_required
 from core.csv_export import csv_response
 from core.pagination import seek_page
+from core.querystrings import QueryStrings
 from inventory.selectors import stock_linked_to_pos
 from orders.permissions import customer_required
 from orders.selectors import customer_order, order_detail
@@ -70,6 +71,7 @@ def return_list(request):
         before=request.GET.get("before", ""),
     )
     staff = selectors.assignable_staff()
+    link = QueryStrings(request.GET)
     return render(
         request,
         "returns/return_list.html",
@@ -82,7 +84,15 @@ def return_list(request):
             "filter": filterset,
             "page": page,
             "reason_labels": selectors.reason_labels(),
-            "tabs": [(code, label, counts.counts[code]) for code, label in Status.choices],
+            # (link, label, count, code) of each status tab; the assigned tabs' links.
+            "tabs": [
+                (link(status=code, after=None, before=None), label, counts.counts[code], code)
+                for code, label in Status.choices
+            ],
+            "all_link": link(status=None, after=None, before=None),
+            "everybody_link": link(assigned=None, after=None, before=None),
+            "mine_link": link(assigned="me", after=None, before=None),
+            "unassigned_link": link(assigned="nobody", after=None, before=None),
             "all_count": counts.total,
             "total": counts.counts[status] if status and counts.exact else counts.total,
             "exact": counts.exact,
