@@ -35,8 +35,9 @@ def listed(line, make_return, staff):
 def test_returns_list_shows_a_tab_per_status_with_counts(staff_client, listed):
     page = staff_client.get("/backoffice/returns/")
     assert page.status_code == 200
-    counts = {code: count for code, _label, count in page.context["tabs"]}
+    counts = {code: count for _link, _label, count, code in page.context["tabs"]}
     assert counts["new"] == 1 and counts["approved"] == 1 and counts["cancelled"] == 1
+    assert '<a href="?status=approved">Return approved <span class="count">1' in page.text
     assert page.context["all_count"] == 3
     assert numbers(page) == [listed["c"].number, listed["b"].number, listed["a"].number]
     assert "Return approved" in page.text and "Cancelled" in page.text
@@ -62,8 +63,10 @@ def test_returns_list_filters_and_searches(staff_client, listed):
 
 def test_the_status_tabs_count_within_the_other_filters(staff_client, listed):
     page = staff_client.get("/backoffice/returns/?q=builder&status=approved")
-    counts = {code: count for code, _label, count in page.context["tabs"]}
+    counts = {code: count for _link, _label, count, code in page.context["tabs"]}
     assert (counts["new"], counts["approved"], counts["cancelled"]) == (0, 1, 1)
+    # The tabs keep the search and change the status.
+    assert '<a href="?q=builder&amp;status=new">' in page.text
 
 
 @pytest.mark.parametrize(
