@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         post_migrate.connect(append_only_after_migrate, dispatch_uid="core.append_only")
         connection_created.connect(time_statements_on, dispatch_uid="core.metrics.db_time")
+        connection_created.connect(fast_timestamps_on, dispatch_uid="core.db.timestamps")
 
 
 def time_statements_on(sender, connection, **kwargs):
@@ -23,6 +24,12 @@ def time_statements_on(sender, connection, **kwargs):
 
     if time_statements not in connection.execute_wrappers:
         connection.execute_wrappers.append(time_statements)
+
+
+def fast_timestamps_on(sender, connection, **kwargs):
+    from .db import use_compiled_timestamp_loader
+
+    use_compiled_timestamp_loader(connection)
 
 
 def append_only_after_migrate(sender, using="default", **kwargs):
