@@ -13,10 +13,26 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.config import note_version
 from core.models import ConfigVersion
 
 _NOT_READ = object()
+
+
+def _session_query(key, now):
+    from .models import Session
+
+    version = ConfigVersion.objects.filter(pk=1).values("version")[:1]
+    return (
+        Session.objects.select_related("user")
+        .annotate(config_version=Subquery(version))
+        .filter(session_key=key, expire_date__gt=now)
+    )
+
+
+# Every request's first query, built to SQL once per process (core.compiled).
+_SESSION = CompiledQuery(_session_query)
 
 
 class SessionStore(db.SessionStore):
@@ -32,13 +48,13 @@ class SessionStore(db.SessionStore):
         return Session
 
     def _get_session_from_db(self):
-        version = ConfigVersion.objects.filter(pk=1).values("version")[:1]
         try:
-            session = (
-                self.model.objects.select_related("user")
-                .annotate(config_version=Subquery(version))
-                .get(session_key=self.session_key, expire_date__gt=timezone.now())
-            )
+            if not isinstance(self.session_key, str):
+                raise self.model.DoesNotExist
+            found = _SESSION.run(key=self.session_key, now=timezone.now())
+            if not found:
+                raise self.model.DoesNotExist
+            session = found[0]
         except (self.model.DoesNotExist, SuspiciousOperation) as e:
             if isinstance(e, SuspiciousOperation):
                 logger = logging.getLogger(f"django.security.{e.__class__.__name__}")

@@ -14,8 +14,9 @@ once and reused, the Python side of a prepared statement:
 `build` gets a marker for each keyword and must use it only as a value to compare with
 (never in Python logic): the SQL built from the markers must not depend on the values.
 The markers are found again in the compiled parameters and replaced on every run; a
-marker that vanished in compilation (or a value of another kind than ints and strings)
-is refused when the query is first built. Everything else in the SQL (including any
+marker that vanished in compilation (or a value other than an int, a str or an aware
+datetime, which goes to the database as a DateTimeField's value) is refused when the
+query is first built. Everything else in the SQL (including any
 other parameters) is frozen at that first build, so `build` must not read the clock,
 settings that change, or anything else per request.
 
@@ -27,6 +28,7 @@ import functools
 import itertools
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -56,8 +58,8 @@ class CompiledQuery:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(params)
-        for index, name in slots:
-            params[index] = values[name]
+        for index, name, adapt in slots:
+            params[index] = adapt(values[name], connection) if adapt else values[name]
         run_compiler = copy.copy(compiler)
         run_compiler.connection = connection
         run_compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
@@ -70,24 +72,40 @@ class CompiledQuery:
         return list(run)
 
     def _compile(self, values: dict) -> tuple:
-        markers = {}
+        connection = connections[self._using]
+        markers, adapted = {}, {}
         for name, value in values.items():
             number = next(_markers)
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                raise TypeError(f"CompiledQuery: {name} must be an int or a str.")
-            markers[name] = -(10**15) - number if isinstance(value, int) else f"\x00cq{number}"
+            if isinstance(value, datetime):
+                # An aware moment no page asks for; the database gets it as a datetime
+                # field's value (a string on SQLite), and so will each run's value.
+                markers[name] = datetime(1111, 1, 1, 1, 1, 1, number % 10**6, tzinfo=UTC)
+                adapted[name] = _adapt_datetime(markers[name], connection)
+            elif isinstance(value, bool) or not isinstance(value, int | str):
+                raise TypeError(f"CompiledQuery: {name} must be an int, a str or a datetime.")
+            else:
+                markers[name] = -(10**15) - number if isinstance(value, int) else f"\x00cq{number}"
+                adapted[name] = markers[name]
         queryset = self._build(**markers)
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
         slots = []
         for index, param in enumerate(params):
-            for name, marker in markers.items():
+            for name, marker in adapted.items():
                 if type(param) is type(marker) and param == marker:
-                    slots.append((index, name))
-        missing = set(markers) - {name for _index, name in slots}
+                    adapt = _adapt_datetime if isinstance(markers[name], datetime) else None
+                    slots.append((index, name, adapt))
+        missing = set(markers) - {name for _index, name, _adapt in slots}
         if missing:
             raise ValueError(f"CompiledQuery: {sorted(missing)} not found in the compiled SQL.")
         return queryset, compiler, sql, tuple(params), tuple(slots)
+
+
+def _adapt_datetime(value: datetime, connection):
+    """A moment as Django sends a DateTimeField's value to this database."""
+    if value.tzinfo is None:
+        raise ValueError("CompiledQuery: datetimes must be aware.")
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 class _Built:

@@ -102,3 +102,24 @@ def test_a_locking_query_is_refused_outside_a_transaction_on_every_run():
         assert query.run(pk=order.pk) == [order]
     with pytest.raises(TransactionManagementError):
         query.run(pk=order.pk)
+
+
+def test_moments_are_bound_as_a_datetime_field_s_values():
+    from datetime import UTC, datetime, timedelta
+
+    first = OrderLineFactory(order__number="ORD-A").order
+    second = OrderLineFactory(order__number="ORD-B").order
+    Order.objects.filter(pk=first.pk).update(placed_at=datetime(2026, 1, 1, 12, tzinfo=UTC))
+    Order.objects.filter(pk=second.pk).update(placed_at=datetime(2026, 6, 1, 12, tzinfo=UTC))
+    query = CompiledQuery(
+        lambda since, number: Order.objects.filter(placed_at__gte=since)
+        .exclude(number=number)
+        .order_by("placed_at")
+    )
+    moment = datetime(2026, 3, 1, tzinfo=UTC)
+    assert [o.number for o in query.run(since=moment, number="X")] == ["ORD-B"]
+    earlier = moment - timedelta(days=90)
+    assert [o.number for o in query.run(since=earlier, number="X")] == ["ORD-A", "ORD-B"]
+    assert [o.number for o in query.run(since=earlier, number="ORD-A")] == ["ORD-B"]
+    with pytest.raises(ValueError, match="aware"):
+        query.run(since=datetime(2026, 1, 1), number="X")
