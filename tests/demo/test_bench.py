@@ -68,6 +68,8 @@ def test_the_cluster_keeps_stock_counts_and_emails_right_when_processes_die(
         "4",
         "--stuck-after",
         "5",
+        "--lost-after",
+        "5",
         "--drain-seconds",
         "30",
         "--ports",

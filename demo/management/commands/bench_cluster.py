@@ -74,13 +74,22 @@ class Command(BaseCommand):
         parser.add_argument("--ports", default="8771,8772")
         parser.add_argument("--smtp-port", type=int, default=8725)
         parser.add_argument("--webhook-port", type=int, default=8726)
-        parser.add_argument("--drain-seconds", type=int, default=120)
+        parser.add_argument("--drain-seconds", type=int, default=240)
         parser.add_argument(
             "--stuck-after",
             type=int,
             default=20,
             help="seconds before the sweep takes back an e-mail a killed worker left "
             "(production: OUTBOX_STUCK_AFTER, 15 minutes)",
+        )
+        parser.add_argument(
+            "--lost-after",
+            type=int,
+            default=60,
+            help="seconds a queued row waits before the sweep enqueues its task again "
+            "(production: OUTBOX_LOST_AFTER, 5 minutes). Under the load the queue is "
+            "behind by more than 20 s, and a shorter wait re-enqueued every waiting row "
+            "again and again: thousands of duplicate jobs that kept the outboxes from draining",
         )
         parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
         parser.add_argument(
@@ -106,7 +115,7 @@ class Command(BaseCommand):
             # A worker killed mid-send leaves its e-mail "sending": the sweep takes it back
             # after this long (production: 15 minutes).
             "OUTBOX_STUCK_AFTER": str(options["stuck_after"]),
-            "OUTBOX_LOST_AFTER": str(options["stuck_after"]),
+            "OUTBOX_LOST_AFTER": str(options["lost_after"]),
             # The receiver fails some first attempts: retry within seconds, not minutes.
             "EMAIL_RETRY_DELAYS": "1,2,4,8,16",
             # The receiver is on this machine, over HTTPS with its own certificate, which
