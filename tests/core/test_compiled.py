@@ -112,9 +112,9 @@ def test_moments_are_bound_as_a_datetime_field_s_values():
     Order.objects.filter(pk=first.pk).update(placed_at=datetime(2026, 1, 1, 12, tzinfo=UTC))
     Order.objects.filter(pk=second.pk).update(placed_at=datetime(2026, 6, 1, 12, tzinfo=UTC))
     query = CompiledQuery(
-        lambda since, number: Order.objects.filter(placed_at__gte=since)
-        .exclude(number=number)
-        .order_by("placed_at")
+        lambda since, number: (
+            Order.objects.filter(placed_at__gte=since).exclude(number=number).order_by("placed_at")
+        )
     )
     moment = datetime(2026, 3, 1, tzinfo=UTC)
     assert [o.number for o in query.run(since=moment, number="X")] == ["ORD-B"]
