@@ -51,12 +51,15 @@ class CompiledQuery:
             with self._lock:
                 compiled = self._compiled.get(connection.vendor) or self._compile(values)
                 self._compiled[connection.vendor] = compiled
-        queryset, compiler, sql, params, slots = compiled
+        queryset, compiler, sql, params, slots, kinds = compiled
         if queryset.query.select_for_update and connection.get_autocommit():
             # What Django's compiler checks on every build of such a query.
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
+        for name, value in values.items():
+            if _kind(value) is not kinds.get(name):
+                raise TypeError(f"CompiledQuery: {name} is not of the kind it was built with.")
         params = list(params)
         for index, name, adapt in slots:
             params[index] = adapt(values[name], connection) if adapt else values[name]
@@ -98,7 +101,18 @@ class CompiledQuery:
         missing = set(markers) - {name for _index, name, _adapt in slots}
         if missing:
             raise ValueError(f"CompiledQuery: {sorted(missing)} not found in the compiled SQL.")
-        return queryset, compiler, sql, tuple(params), tuple(slots)
+        kinds = {name: _kind(value) for name, value in values.items()}
+        return queryset, compiler, sql, tuple(params), tuple(slots), kinds
+
+
+def _kind(value):
+    """int, str or datetime: what a value may be (bool, None and the rest: None)."""
+    if isinstance(value, bool):
+        return None
+    for kind in (int, str, datetime):
+        if isinstance(value, kind):
+            return kind
+    return None
 
 
 def _adapt_datetime(value: datetime, connection):

@@ -65,9 +65,15 @@ def test_a_value_the_sql_does_not_carry_is_refused_when_built():
         query.run(order_id=1)
 
 
-@pytest.mark.parametrize("value", [None, True, 1.5])
-def test_values_other_than_ints_and_strings_are_refused(value):
+@pytest.mark.parametrize("value", [None, True, 1.5, "1"])
+def test_values_other_than_ints_strings_and_moments_are_refused_on_any_run(value):
     query = CompiledQuery(lambda order_id: Order.objects.filter(pk=order_id))
+    if isinstance(value, str):
+        query.run(order_id=1)  # built with an int: a string later is another kind
+    else:
+        with pytest.raises(TypeError):
+            query.run(order_id=value)
+        query.run(order_id=1)
     with pytest.raises(TypeError):
         query.run(order_id=value)
 
