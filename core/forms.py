@@ -49,7 +49,7 @@ class FormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
-def _e(value) -> str:
+def escape(value) -> str:
     """django.utils.html.conditional_escape, without the lazy-string wrappers around
     escape() that were a third of a form's rendering: safe HTML as it is, anything else
     escaped as escape() does (html.escape of str())."""
@@ -63,7 +63,7 @@ def _e(value) -> str:
 def _attrs(attrs: dict) -> str:
     """Attributes as django/forms/widgets/attrs.html writes them, in the same order."""
     return "".join(
-        f" {_e(name)}" if value is True else f' {_e(name)}="{_e(value)}"'
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -73,30 +73,31 @@ def render_select(widget) -> str:
     groups = []
     for group_name, options, _index in widget["optgroups"]:
         rendered = "".join(
-            f'\n  <option value="{_e(str(option["value"]))}"{_attrs(option["attrs"])}>'
-            f"{_e(option['label'])}</option>"
+            f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{escape(option['label'])}</option>"
             for option in options
         )
         if group_name:
-            rendered = f'\n  <optgroup label="{_e(group_name)}">{rendered}\n  </optgroup>'
+            rendered = f'\n  <optgroup label="{escape(group_name)}">{rendered}\n  </optgroup>'
         groups.append(rendered)
     return SafeString(
-        f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>{"".join(groups)}\n</select>'
+        f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        f"{''.join(groups)}\n</select>"
     )
 
 
 def render_input(widget) -> str:
-    value = "" if widget["value"] is None else f' value="{_e(str(widget["value"]))}"'
+    value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
     return SafeString(
-        f'<input type="{_e(widget["type"])}" name="{_e(widget["name"])}"{value}'
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
         f"{_attrs(widget['attrs'])}>\n"
     )
 
 
 def render_textarea(widget) -> str:
     return SafeString(
-        f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-        f"{_e(widget['value'] or '')}</textarea>\n"
+        f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{escape(widget['value'] or '')}</textarea>\n"
     )
 
 
@@ -111,22 +112,28 @@ def render_field(field) -> str:
         classes += " field--checkbox"
     if field.field.disabled:
         classes += " field--disabled"
-    auto_id = _e(field.auto_id)
+    auto_id = escape(field.auto_id)
     if checkbox:
-        body = f'\n  {_e(field)}\n  <label for="{auto_id}">{_e(field.label)}</label>'
+        body = f'\n  {escape(field)}\n  <label for="{auto_id}">{escape(field.label)}</label>'
     elif field.use_fieldset:
-        body = f"\n  <fieldset><legend>{_e(field.label)}</legend>\n  {_e(field)}\n  </fieldset>"
+        body = (
+            f"\n  <fieldset><legend>{escape(field.label)}</legend>"
+            f"\n  {escape(field)}\n  </fieldset>"
+        )
     else:
         required = (
             ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
         )
-        body = f'\n  <label for="{auto_id}">{_e(field.label)}{required}</label>\n  {_e(field)}\n  '
+        body = (
+            f'\n  <label for="{auto_id}">{escape(field.label)}{required}</label>'
+            f"\n  {escape(field)}\n  "
+        )
     help_text = (
-        f'<p class="help" id="{auto_id}_helptext">{_e(field.help_text)}</p>'
+        f'<p class="help" id="{auto_id}_helptext">{escape(field.help_text)}</p>'
         if field.help_text
         else ""
     )
-    error_html = f'<div class="errors">{_e(errors)}</div>' if errors else ""
+    error_html = f'<div class="errors">{escape(errors)}</div>' if errors else ""
     return SafeString(f'<div class="{classes}">{body}\n{help_text}\n{error_html}\n</div>\n')
 
 
@@ -134,9 +141,9 @@ def render_form(context) -> str:
     """templates/forms/form.html: the form's own errors, its field groups, its hidden
     fields."""
     errors = context["errors"]
-    head = f'<div class="form-errors" role="alert">{_e(errors)}</div>' if errors else ""
-    groups = "".join(_e(field.as_field_group()) for field, _errors in context["fields"])
-    hidden = "".join(_e(field) for field in context["hidden_fields"])
+    head = f'<div class="form-errors" role="alert">{escape(errors)}</div>' if errors else ""
+    groups = "".join(escape(field.as_field_group()) for field, _errors in context["fields"])
+    hidden = "".join(escape(field) for field in context["hidden_fields"])
     # Django's renderers strip what a template gives.
     return SafeString(f"{head}\n{groups}\n{hidden}".strip())
 
